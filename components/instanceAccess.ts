@@ -1,0 +1,285 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { InstanceMode } from "../config";
+import { Partition, awsManagedPolicyArn } from "../policies/document";
+import { OutputScope, guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
+import { serviceTrustPolicy, trustStatement, verifyServiceTrust } from "../policies/trust";
+import { shortHash } from "./hash";
+
+/** AWS's current recommendation for instances managed by Systems Manager. */
+export const MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
+/** The policy the guide names; AWS has deprecated it in favour of MANAGED_INSTANCE_CORE. */
+export const LEGACY_INSTANCE_POLICY = "service-role/AmazonEC2RoleforSSM";
+/** Default Host Management Configuration: the role name and path AWS documents for it. */
+export const DHMC_ROLE_NAME = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
+export const DHMC_ROLE_PATH = "/service-role/";
+export const DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy";
+
+export interface InstanceAccessArgs {
+    /** The partition ARNs are built in (from the stack's region). */
+    readonly partition: Partition;
+    /** The stack's region, for the Default Host Management service setting. */
+    readonly region: string;
+    /**
+     * How instances get SSM permissions: "managed" (AmazonSSMManagedInstanceCore), "guide" (the
+     * guide's custom policy as a customer-managed policy), "legacy-managed" (AmazonEC2RoleforSSM,
+     * deprecated) or "none" (no instance role or profile).
+     * @default "managed"
+     */
+    readonly mode?: InstanceMode;
+    /** Adopt this existing role, after verifying that it trusts EC2, instead of creating one. */
+    readonly existingRoleName?: string;
+    /** With an existing role: reuse this instance profile (it must hold the role) instead of creating one. */
+    readonly existingInstanceProfileName?: string;
+    /** Name of the created role. @default auto-named from the component name */
+    readonly roleName?: string;
+    /** IAM path of the created role and profile. @default "/" */
+    readonly rolePath?: string;
+    /** Permissions boundary of the created role. @default none */
+    readonly permissionsBoundaryArn?: string;
+    /** Maximum session duration of the created role, in seconds. @default 3600 */
+    readonly maxSessionDurationSeconds?: number;
+    /** More managed policies to attach; order does not matter. @default [] */
+    readonly additionalPolicyArns?: string[];
+    /** Where command output goes; narrows the guide policy, or adds a scoped policy in "managed" mode. */
+    readonly output?: OutputScope;
+    /** Turn on Default Host Management Configuration for the account and region. @default false */
+    readonly defaultHostManagement?: boolean;
+    /** Tags for every taggable child. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The EC2 instance role and instance profile SSM Run Command needs (the guide's steps 1, 3 and
+ * 5), or an existing role adopted after its trust policy is verified.
+ */
+export class InstanceAccess extends pulumi.ComponentResource {
+    /** Name of the instance role (created or adopted); undefined in mode "none". */
+    readonly roleName?: pulumi.Output<string>;
+    readonly roleArn?: pulumi.Output<string>;
+    readonly instanceProfileName?: pulumi.Output<string>;
+    readonly instanceProfileArn?: pulumi.Output<string>;
+    /** Every managed policy ARN attached to the role (customer-managed ones included). */
+    readonly attachedPolicyArns: pulumi.Output<string[]>;
+    /**
+     * The instance profile name, resolving only after every policy attachment exists: launch
+     * instances from this so the SSM agent has its permissions on first boot.
+     */
+    readonly ready?: pulumi.Output<string>;
+    /** The Default Host Management role's ARN, when that mode is on. */
+    readonly defaultHostManagementRoleArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: InstanceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-access:instance:InstanceAccess", name, {}, opts);
+        const mode = args.mode ?? "managed";
+        const p = args.partition;
+        const tags = args.tags ?? {};
+
+        if (args.defaultHostManagement) {
+            this.defaultHostManagementRoleArn = this.defaultHostManagement(name, args, tags);
+        }
+        if (mode === "none") {
+            this.attachedPolicyArns = pulumi.output([]);
+            this.registerOutputs({ attachedPolicyArns: this.attachedPolicyArns });
+            return;
+        }
+
+        const role = args.existingRoleName
+            ? this.adoptRole(args.existingRoleName, p)
+            : this.createRole(name, args, tags);
+        this.roleName = role.name;
+        this.roleArn = role.arn;
+
+        const arns: pulumi.Input<string>[] = [];
+        const attachments: aws.iam.RolePolicyAttachment[] = [];
+        const attach = (suffix: string, policyArn: pulumi.Input<string>): void => {
+            arns.push(policyArn);
+            attachments.push(
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${suffix}`,
+                    { role: role.name, policyArn },
+                    { parent: this },
+                ),
+            );
+        };
+        const staticArns = new Set<string>(args.additionalPolicyArns ?? []);
+        if (mode === "managed") {
+            staticArns.add(awsManagedPolicyArn(p, MANAGED_INSTANCE_CORE));
+            const scoped = outputAccessPolicy(p, args.output ?? {});
+            if (scoped) {
+                const policy = new aws.iam.Policy(
+                    `${name}-output`,
+                    {
+                        path: args.rolePath,
+                        description: "Run Command output: the configured bucket and log group only",
+                        policy: JSON.stringify(scoped),
+                        tags,
+                    },
+                    { parent: this },
+                );
+                attach("output", policy.arn);
+            }
+        } else if (mode === "legacy-managed") {
+            void pulumi.log.warn(
+                `instanceMode "legacy-managed" attaches ${LEGACY_INSTANCE_POLICY}, which AWS has deprecated; ` +
+                    `use instanceMode "managed" (${MANAGED_INSTANCE_CORE}) instead.`,
+                this,
+            );
+            staticArns.add(awsManagedPolicyArn(p, LEGACY_INSTANCE_POLICY));
+        } else {
+            const policy = new aws.iam.Policy(
+                `${name}-guide`,
+                {
+                    path: args.rolePath,
+                    description:
+                        "SSM Run Command instance policy (the AWS guide's RunCommandInstance)",
+                    policy: JSON.stringify(guideInstancePolicy(p, args.output ?? {})),
+                    tags,
+                },
+                { parent: this },
+            );
+            attach("guide", policy.arn);
+        }
+        for (const arn of [...staticArns].sort()) {
+            attach(`attach-${shortHash(arn)}`, arn);
+        }
+        this.attachedPolicyArns = pulumi.all(arns);
+
+        const profile = args.existingInstanceProfileName
+            ? this.reuseProfile(args.existingInstanceProfileName, role.name)
+            : new aws.iam.InstanceProfile(
+                  `${name}-profile`,
+                  { role: role.name, path: args.rolePath, tags },
+                  { parent: this },
+              );
+        this.instanceProfileName = profile.name;
+        this.instanceProfileArn = profile.arn;
+        this.ready = pulumi
+            .all([profile.name, ...attachments.map((a) => a.id)])
+            .apply(([profileName]) => profileName);
+
+        this.registerOutputs({
+            roleName: this.roleName,
+            roleArn: this.roleArn,
+            instanceProfileName: this.instanceProfileName,
+            instanceProfileArn: this.instanceProfileArn,
+            attachedPolicyArns: this.attachedPolicyArns,
+            ready: this.ready,
+            defaultHostManagementRoleArn: this.defaultHostManagementRoleArn,
+        });
+    }
+
+    private createRole(
+        name: string,
+        args: InstanceAccessArgs,
+        tags: Record<string, string>,
+    ): aws.iam.Role {
+        return new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: args.roleName,
+                path: args.rolePath,
+                description: "EC2 instance role for SSM Run Command",
+                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2", args.partition)),
+                permissionsBoundary: args.permissionsBoundaryArn,
+                maxSessionDuration: args.maxSessionDurationSeconds,
+                tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * Looks the role up and verifies that EC2 may assume it (the guide's "Verify the Trust
+     * Policy"). Its name resolves only once verified, so nothing is attached to an untrusted role.
+     */
+    private adoptRole(
+        roleName: string,
+        partition: Partition,
+    ): { name: pulumi.Output<string>; arn: pulumi.Output<string> } {
+        const found = pulumi.output(
+            aws.iam.getRole({ name: roleName }, { parent: this }).catch((err: Error) => {
+                throw new pulumi.RunError(
+                    `existingRoleName "${roleName}": the role could not be read (${err.message || "no detail from the provider"}). ` +
+                        "Check the name and that the deploying identity may call iam:GetRole.",
+                );
+            }),
+        );
+        const name = found.assumeRolePolicy.apply((doc) => {
+            const verdict = verifyServiceTrust(doc, "ec2", partition);
+            if (!verdict.trusted) {
+                throw new pulumi.RunError(
+                    untrustedRoleMessage(roleName, verdict.reason, partition),
+                );
+            }
+            return roleName;
+        });
+        return { name, arn: found.arn };
+    }
+
+    private reuseProfile(
+        profileName: string,
+        roleName: pulumi.Output<string>,
+    ): { name: pulumi.Output<string>; arn: pulumi.Output<string> } {
+        const found = pulumi.output(
+            aws.iam.getInstanceProfile({ name: profileName }, { parent: this }),
+        );
+        const name = pulumi.all([found.roleName, roleName]).apply(([holds, expected]) => {
+            if (holds !== expected) {
+                throw new pulumi.RunError(
+                    `existingInstanceProfileName "${profileName}" holds role "${holds}", not "${expected}". ` +
+                        "Name a profile that holds the adopted role, or unset existingInstanceProfileName to create one.",
+                );
+            }
+            return profileName;
+        });
+        return { name, arn: found.arn };
+    }
+
+    private defaultHostManagement(
+        name: string,
+        args: InstanceAccessArgs,
+        tags: Record<string, string>,
+    ): pulumi.Output<string> {
+        const role = new aws.iam.Role(
+            `${name}-dhmc-role`,
+            {
+                name: DHMC_ROLE_NAME,
+                path: DHMC_ROLE_PATH,
+                description:
+                    "Default Host Management Configuration: SSM manages EC2 instances without an instance profile",
+                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ssm", args.partition)),
+                tags,
+            },
+            { parent: this },
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-dhmc-policy`,
+            { role: role.name, policyArn: awsManagedPolicyArn(args.partition, DHMC_POLICY) },
+            { parent: this },
+        );
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        new aws.ssm.ServiceSetting(
+            `${name}-dhmc-setting`,
+            {
+                settingId: pulumi.interpolate`arn:${args.partition}:ssm:${args.region}:${account}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
+                settingValue: `${DHMC_ROLE_PATH.slice(1)}${DHMC_ROLE_NAME}`,
+            },
+            { parent: this, dependsOn: [attachment] },
+        );
+        return role.arn;
+    }
+}
+
+/** The error for a role EC2 cannot assume: names the role and prints the statement to add. */
+export function untrustedRoleMessage(
+    roleName: string,
+    reason: string,
+    partition: Partition,
+): string {
+    return (
+        `existingRoleName "${roleName}": EC2 cannot assume this role (${reason}). ` +
+        "Add this statement to the role's trust policy (IAM console: Roles > Trust relationships), then run again:\n" +
+        JSON.stringify(trustStatement("ec2", partition), null, 2)
+    );
+}

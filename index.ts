@@ -1,0 +1,5 @@
+// The Pulumi program: configuration -> components -> stack outputs.
+import { loadStackConfig } from "./config";
+import { declareStack } from "./program";
+
+export = declareStack(loadStackConfig());

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { InstanceAccess } from "./components/instanceAccess";
+import { StackConfig } from "./config";
+
+/** What a stack exports; the driver and the README document this shape. */
+export interface StackOutputs {
+    instanceRoleName?: pulumi.Output<string>;
+    instanceRoleArn?: pulumi.Output<string>;
+    instanceProfileName?: pulumi.Output<string>;
+    instanceProfileArn?: pulumi.Output<string>;
+    instancePolicyArns: pulumi.Output<string[]>;
+    defaultHostManagementRoleArn?: pulumi.Output<string>;
+}
+
+/** Declares every resource of a stack from its validated configuration. */
+export function declareStack(config: StackConfig): StackOutputs {
+    const prefix = `ssm-access-${config.stack}`;
+    const ia = config.instanceAccess;
+    const instance = new InstanceAccess(`${prefix}-instance`, {
+        partition: config.partition,
+        region: config.region,
+        mode: ia.mode,
+        existingRoleName: ia.existingRoleName,
+        existingInstanceProfileName: ia.existingInstanceProfileName,
+        roleName: ia.roleName,
+        rolePath: ia.rolePath,
+        permissionsBoundaryArn: ia.permissionsBoundaryArn,
+        maxSessionDurationSeconds: ia.maxSessionDurationSeconds,
+        additionalPolicyArns: ia.additionalPolicyArns,
+        output: ia.output,
+        defaultHostManagement: ia.defaultHostManagement,
+        tags: { ...config.tags, "ssm-access:stack": config.stack },
+    });
+    return {
+        instanceRoleName: instance.roleName,
+        instanceRoleArn: instance.roleArn,
+        instanceProfileName: instance.ready,
+        instanceProfileArn: instance.instanceProfileArn,
+        instancePolicyArns: instance.attachedPolicyArns,
+        defaultHostManagementRoleArn: instance.defaultHostManagementRoleArn,
+    };
+}

@@ -1,0 +1,261 @@
+import * as assert from "assert";
+import { partitionOfRegion, servicePrincipal } from "../policies/document";
+import { guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
+import { serviceTrustPolicy, verifyServiceTrust } from "../policies/trust";
+import { assertValidIdentityPolicy, assertValidTrustPolicy } from "./support/iam";
+
+// The guide's "Create the IAM Policy for EC2 Instances", transcribed from
+// ../shared/reference/ssm-run-command-iam-guide.txt (not produced by the code under test).
+const GUIDE_ACTIONS = [
+    [
+        "ssm:DescribeAssociation",
+        "ssm:GetDocument",
+        "ssm:ListAssociations",
+        "ssm:UpdateAssociationStatus",
+        "ssm:UpdateInstanceInformation",
+    ],
+    [
+        "ec2messages:AcknowledgeMessage",
+        "ec2messages:DeleteMessage",
+        "ec2messages:FailMessage",
+        "ec2messages:GetEndpoint",
+        "ec2messages:GetMessages",
+        "ec2messages:SendReply",
+    ],
+    ["cloudwatch:PutMetricData"],
+    ["ec2:DescribeInstanceStatus"],
+    ["ds:CreateComputer", "ds:DescribeDirectories"],
+    [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ],
+    [
+        "s3:PutObject",
+        "s3:GetObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+        "s3:ListBucketMultipartUploads",
+    ],
+];
+
+describe("partitions", () => {
+    it("maps regions to partitions and EC2's principal in each", () => {
+        assert.deepStrictEqual(
+            ["us-east-1", "cn-north-1", "us-gov-west-1", "eu-west-2"].map(partitionOfRegion),
+            ["aws", "aws-cn", "aws-us-gov", "aws"],
+        );
+        assert.strictEqual(servicePrincipal("ec2", "aws-cn"), "ec2.amazonaws.com.cn");
+        assert.strictEqual(servicePrincipal("ec2", "aws-us-gov"), "ec2.amazonaws.com");
+    });
+});
+
+describe("serviceTrustPolicy", () => {
+    it("is the guide's trust policy for EC2", async () => {
+        const doc = serviceTrustPolicy("ec2", "aws");
+        assert.deepStrictEqual(doc, {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "ec2.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                },
+            ],
+        });
+        await assertValidTrustPolicy(doc);
+    });
+
+    it("uses the China principal in aws-cn", () => {
+        assert.strictEqual(
+            serviceTrustPolicy("ec2", "aws-cn").Statement[0].Principal?.Service,
+            "ec2.amazonaws.com.cn",
+        );
+    });
+});
+
+describe("guideInstancePolicy", () => {
+    it("lists the guide's actions, statement for statement, on Resource *", async () => {
+        const doc = guideInstancePolicy("aws");
+        assert.deepStrictEqual(
+            doc.Statement.map((s) => s.Action),
+            GUIDE_ACTIONS,
+        );
+        assert.ok(doc.Statement.every((s) => s.Resource === "*" && s.Effect === "Allow"));
+        await assertValidIdentityPolicy(doc);
+    });
+
+    it("puts object actions on bucket/prefix* and the bucket action on the bucket", async () => {
+        const doc = guideInstancePolicy("aws-us-gov", { bucket: "cmd-out", keyPrefix: "runs/" });
+        const s3 = doc.Statement.filter(
+            (s) =>
+                String(s.Action).startsWith("s3:") ||
+                (Array.isArray(s.Action) && s.Action[0].startsWith("s3:")),
+        );
+        assert.deepStrictEqual(s3, [
+            {
+                Sid: "RunCommandOutputObjects",
+                Effect: "Allow",
+                Action: [
+                    "s3:PutObject",
+                    "s3:GetObject",
+                    "s3:AbortMultipartUpload",
+                    "s3:ListMultipartUploadParts",
+                ],
+                Resource: "arn:aws-us-gov:s3:::cmd-out/runs/*",
+            },
+            {
+                Sid: "RunCommandOutputBucket",
+                Effect: "Allow",
+                Action: ["s3:ListBucketMultipartUploads"],
+                Resource: "arn:aws-us-gov:s3:::cmd-out",
+            },
+        ]);
+        assert.ok(!JSON.stringify(s3).includes('"*"'), "no S3 statement on *");
+        await assertValidIdentityPolicy(doc);
+    });
+
+    it("narrows logs to one group, keeping only the list action on *", async () => {
+        const doc = guideInstancePolicy("aws", { logGroup: "/ssm/run-command" });
+        const logs = doc.Statement.filter((s) =>
+            ([] as string[]).concat(s.Action)[0].startsWith("logs:"),
+        );
+        assert.deepStrictEqual(logs, [
+            {
+                Sid: "RunCommandLogGroup",
+                Effect: "Allow",
+                Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
+                Resource: "arn:aws:logs:*:*:log-group:/ssm/run-command",
+            },
+            {
+                Sid: "RunCommandLogStreams",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: "arn:aws:logs:*:*:log-group:/ssm/run-command:log-stream:*",
+            },
+            {
+                Sid: "RunCommandListLogGroups",
+                Effect: "Allow",
+                Action: ["logs:DescribeLogGroups"],
+                Resource: "*",
+            },
+        ]);
+        await assertValidIdentityPolicy(doc);
+    });
+});
+
+describe("outputAccessPolicy", () => {
+    it("is undefined without a bucket or log group", () => {
+        assert.strictEqual(outputAccessPolicy("aws", {}), undefined);
+    });
+
+    it("grants writes to the bucket prefix and reading the bucket's encryption", async () => {
+        const doc = outputAccessPolicy("aws", { bucket: "out", keyPrefix: "p/" });
+        assert.deepStrictEqual(doc?.Statement, [
+            {
+                Sid: "RunCommandOutputObjects",
+                Effect: "Allow",
+                Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: "arn:aws:s3:::out/p/*",
+            },
+            {
+                Sid: "RunCommandOutputBucketEncryption",
+                Effect: "Allow",
+                Action: ["s3:GetEncryptionConfiguration"],
+                Resource: "arn:aws:s3:::out",
+            },
+        ]);
+        await assertValidIdentityPolicy(doc!);
+    });
+});
+
+describe("verifyServiceTrust", () => {
+    const doc = (statement: object): string =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+
+    it("accepts Service as a string", () => {
+        const v = verifyServiceTrust(
+            doc({
+                Effect: "Allow",
+                Principal: { Service: "ec2.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            }),
+            "ec2",
+            "aws",
+        );
+        assert.strictEqual(v.trusted, true);
+    });
+
+    it("accepts Service as a list and Action as a list", () => {
+        const v = verifyServiceTrust(
+            doc({
+                Effect: "Allow",
+                Principal: { Service: ["lambda.amazonaws.com", "ec2.amazonaws.com"] },
+                Action: ["sts:TagSession", "sts:AssumeRole"],
+            }),
+            "ec2",
+            "aws",
+        );
+        assert.strictEqual(v.trusted, true);
+    });
+
+    it("rejects a role that trusts only another service", () => {
+        const v = verifyServiceTrust(
+            doc({
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            }),
+            "ec2",
+            "aws",
+        );
+        assert.deepStrictEqual(v, {
+            trusted: false,
+            reason: "no Allow statement lets ec2.amazonaws.com call sts:AssumeRole",
+        });
+    });
+
+    it("does not count an Allow of another action", () => {
+        const v = verifyServiceTrust(
+            doc({
+                Effect: "Allow",
+                Principal: { Service: "ec2.amazonaws.com" },
+                Action: "sts:TagSession",
+            }),
+            "ec2",
+            "aws",
+        );
+        assert.strictEqual(v.trusted, false);
+    });
+
+    it("lets a Deny win over an Allow", () => {
+        const text = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "ec2.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                },
+                {
+                    Effect: "Deny",
+                    Principal: { Service: ["ec2.amazonaws.com"] },
+                    Action: "sts:AssumeRole",
+                },
+            ],
+        });
+        assert.deepStrictEqual(verifyServiceTrust(text, "ec2", "aws"), {
+            trusted: false,
+            reason: "a Deny statement blocks ec2.amazonaws.com from sts:AssumeRole",
+        });
+    });
+
+    it("reports malformed JSON instead of throwing", () => {
+        assert.strictEqual(
+            verifyServiceTrust("{not json", "ec2", "aws").reason,
+            "its trust policy is not valid JSON",
+        );
+    });
+});
