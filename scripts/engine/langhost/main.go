@@ -1,0 +1,157 @@
+// Command pulumi-language-nodejs is a TEST STAND-IN for Pulumi's Node.js language host.
+//
+// The real host is its own Go module with no release tags, and the module proxy reachable from
+// these machines does not serve it at the v3.274.1 commit (see README, "Real engine"). This
+// stand-in implements the part of the LanguageRuntime protocol that `pulumi preview/up/refresh/
+// destroy` use for a Node.js program: it runs the program with the same entry point the real host
+// uses, @pulumi/pulumi/cmd/run from the project's node_modules, passing the same flags and the
+// PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS environment. Program loading, TypeScript handling,
+// resource registration and secrets are therefore the real SDK's and the real engine's.
+// Nothing in the product depends on it: it is built only by scripts/install-pulumi.sh.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/grpc"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "0.0.0-dev"
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+}
+
+func main() {
+	var engineAddress string
+	for _, arg := range os.Args[1:] {
+		if len(arg) > 0 && arg[0] != '-' {
+			engineAddress = arg
+		}
+	}
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engineAddress})
+			return nil
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs (test stand-in): %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs (test stand-in): %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.engineAddress = req.GetEngineAddress()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+// Plugins are found on PATH (the stand-in aws provider); nothing is installed ahead of a run.
+func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(context.Context, *pbempty.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	node, _ := exec.LookPath("node")
+	return &pulumirpc.AboutResponse{Executable: node, Version: version}, nil
+}
+
+func (h *host) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	return &pulumirpc.GetProgramDependenciesResponse{}, nil
+}
+
+// Dependencies are the project's own business (npm ci); there is nothing to install here.
+func (h *host) InstallDependencies(*pulumirpc.InstallDependenciesRequest, pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
+	return nil
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	programDir := req.GetPwd()
+	entry := "."
+	if info := req.GetInfo(); info != nil {
+		if info.GetProgramDirectory() != "" {
+			programDir = info.GetProgramDirectory()
+		}
+		if info.GetEntryPoint() != "" {
+			entry = info.GetEntryPoint()
+		}
+	}
+	runPath := filepath.Join(programDir, "node_modules", "@pulumi", "pulumi", "cmd", "run")
+	if _, err := os.Stat(runPath); err != nil {
+		return &pulumirpc.RunResponse{Error: "the Pulumi SDK is not installed in " + programDir + ": run npm ci"}, nil
+	}
+	args := []string{runPath}
+	add := func(flag, value string) {
+		if value != "" {
+			args = append(args, "--"+flag, value)
+		}
+	}
+	add("monitor", req.GetMonitorAddress())
+	add("engine", h.engineAddress)
+	add("organization", req.GetOrganization())
+	add("project", req.GetProject())
+	add("stack", req.GetStack())
+	add("pwd", req.GetPwd())
+	if info := req.GetInfo(); info != nil {
+		add("root-directory", info.GetRootDirectory())
+	}
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	if req.GetParallel() > 0 {
+		add("parallel", strconv.Itoa(int(req.GetParallel())))
+	}
+	args = append(args, entry)
+	args = append(args, req.GetArgs()...)
+
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = req.GetPwd()
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			// The program reported its own error through the engine; code 32 means "already shown".
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exit.ExitCode()), Bail: exit.ExitCode() == 32}, nil
+		}
+		return &pulumirpc.RunResponse{Error: "could not start node: " + err.Error()}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
