@@ -287,7 +287,7 @@ function instanceAccess(v: Validator, raw: RawConfig, partition: Partition): Ins
             'must start and end with "/" (e.g. "/ssm/"), printable ASCII, at most 512 characters',
         );
     }
-    const boundary = raw.permissionsBoundaryArn;
+    const boundary = v.string(raw, "permissionsBoundaryArn");
     const additional = v.array(raw, "additionalPolicyArns");
     const seen = new Set<string>();
     additional.forEach((arn, i) => {

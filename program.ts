@@ -31,12 +31,17 @@ export function declareStack(config: StackConfig): StackOutputs {
         defaultHostManagement: ia.defaultHostManagement,
         tags: { ...config.tags, "ssm-access:stack": config.stack },
     });
-    return {
+    return withoutUndefined({
         instanceRoleName: instance.roleName,
         instanceRoleArn: instance.roleArn,
         instanceProfileName: instance.ready,
         instanceProfileArn: instance.instanceProfileArn,
         instancePolicyArns: instance.attachedPolicyArns,
         defaultHostManagementRoleArn: instance.defaultHostManagementRoleArn,
-    };
+    });
+}
+
+/** Stack outputs without the keys a stack's configuration leaves empty (the engine warns on them). */
+function withoutUndefined<T extends object>(outputs: T): T {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as T;
 }

@@ -19,9 +19,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 
-	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/grpc"
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -140,11 +141,27 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "node", args...)
+	// The project's runtime options, as the real host reads them from Pulumi.yaml.
+	env := append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	typescript := true
+	var nodeArgs []string
+	if opts := req.GetInfo().GetOptions().AsMap(); opts != nil {
+		if ts, ok := opts["typescript"].(bool); ok {
+			typescript = ts
+		}
+		if tsconfig, ok := opts["tsconfig"].(string); ok && tsconfig != "" {
+			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
+		}
+		if extra, ok := opts["nodeargs"].(string); ok {
+			nodeArgs = strings.Fields(extra)
+		}
+	}
+	env = append(env, "PULUMI_NODEJS_TYPESCRIPT="+strconv.FormatBool(typescript))
+	cmd := exec.CommandContext(ctx, "node", append(nodeArgs, args...)...)
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	cmd.Env = env
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {

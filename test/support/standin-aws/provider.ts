@@ -1,0 +1,294 @@
+/**
+ * TEST STAND-IN for the `aws` provider plugin, which cannot be built on these machines. It runs
+ * as `pulumi-resource-aws` on PATH during end-to-end tests only. It creates, reads, updates and
+ * deletes the resource types this program uses with realistic ids and ARNs, answers the invokes
+ * the program makes, rejects what AWS would reject (malformed policy JSON, names over AWS limits,
+ * a third access key, an AMI from an unknown instance), and records every call in calls.jsonl.
+ */
+import * as provider from "@pulumi/pulumi/provider";
+import { randomBytes } from "crypto";
+import * as openpgp from "openpgp";
+import { ACCOUNT, Cloud, record, rememberSecret, withCloud } from "./cloud";
+
+type Props = Record<string, any>;
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Secret inputs arrive wrapped; the stand-in, like a real provider, works on the plain value. */
+function unwrap(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrap);
+    }
+    if (value && typeof value === "object") {
+        if (value[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") {
+            return unwrap(value.value);
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+    }
+    return value;
+}
+
+function parseUrn(urn: string): { type: string; name: string } {
+    const parts = urn.split("::");
+    return { type: parts[2].split("$").pop()!, name: parts[3] };
+}
+
+const hex = (n: number): string => randomBytes(n).toString("hex").slice(0, n);
+
+/** Types whose physical name the provider chooses when none is given (as the real one does). */
+const AUTONAMED: Record<string, number> = {
+    "aws:iam/role:Role": 64,
+    "aws:iam/policy:Policy": 128,
+    "aws:iam/instanceProfile:InstanceProfile": 128,
+};
+const NAME_LIMITS: Record<string, number> = {
+    ...AUTONAMED,
+    "aws:iam/user:User": 64,
+    "aws:iam/group:Group": 128,
+    "aws:ssm/document:Document": 128,
+};
+const FORCE_NEW: Record<string, string[]> = {
+    "aws:iam/role:Role": ["name", "path"],
+    "aws:iam/policy:Policy": ["name", "path"],
+    "aws:iam/instanceProfile:InstanceProfile": ["name", "path"],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
+    "aws:iam/user:User": ["name"],
+    "aws:iam/group:Group": ["name"],
+    "aws:iam/groupPolicy:GroupPolicy": ["group", "name"],
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": ["group", "policyArn"],
+    "aws:iam/userGroupMembership:UserGroupMembership": ["user"],
+    "aws:iam/accessKey:AccessKey": ["user", "pgpKey"],
+    "aws:ssm/document:Document": ["name", "documentType"],
+    "aws:ssm/serviceSetting:ServiceSetting": ["settingId"],
+    "aws:ec2/amiFromInstance:AmiFromInstance": ["sourceInstanceId", "snapshotWithoutReboot", "name"],
+    "aws:ec2/amiCopy:AmiCopy": ["sourceAmiId", "kmsKeyId", "encrypted", "name"],
+    "aws:ec2/instance:Instance": ["ami", "subnetId", "availabilityZone"],
+};
+const POLICY_PROPS: Record<string, string> = {
+    "aws:iam/role:Role": "assumeRolePolicy",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+    "aws:ssm/document:Document": "content",
+};
+
+function checkInputs(type: string, news: Props): provider.CheckFailure[] {
+    const failures: provider.CheckFailure[] = [];
+    const limit = NAME_LIMITS[type];
+    if (limit && typeof news.name === "string" && (news.name.length > limit || !/^[\w+=,.@-]+$/.test(news.name))) {
+        failures.push({ property: "name", reason: `ValidationError: name "${news.name}" must be 1-${limit} characters of [\\w+=,.@-]` });
+    }
+    const policyProp = POLICY_PROPS[type];
+    if (policyProp && news[policyProp] !== undefined) {
+        try {
+            const doc = JSON.parse(news[policyProp]);
+            if (type !== "aws:ssm/document:Document" && (doc.Version !== "2012-10-17" || !doc.Statement)) {
+                failures.push({ property: policyProp, reason: "MalformedPolicyDocument: Version 2012-10-17 and Statement are required" });
+            }
+        } catch {
+            failures.push({ property: policyProp, reason: "MalformedPolicyDocument: the document is not valid JSON" });
+        }
+    }
+    if (news.path !== undefined && !/^\/(?:[\x21-\x7E]*\/)?$/.test(news.path)) {
+        failures.push({ property: "path", reason: `ValidationError: path "${news.path}" must begin and end with /` });
+    }
+    if (type === "aws:iam/role:Role" && news.maxSessionDuration !== undefined && (news.maxSessionDuration < 3600 || news.maxSessionDuration > 43200)) {
+        failures.push({ property: "maxSessionDuration", reason: "ValidationError: must be between 3600 and 43200" });
+    }
+    return failures;
+}
+
+function arnFor(type: string, props: Props, region: string): string | undefined {
+    const path = props.path ?? "/";
+    switch (type) {
+        case "aws:iam/role:Role":
+            return `arn:aws:iam::${ACCOUNT}:role${path}${props.name}`;
+        case "aws:iam/policy:Policy":
+            return `arn:aws:iam::${ACCOUNT}:policy${path}${props.name}`;
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return `arn:aws:iam::${ACCOUNT}:instance-profile${path}${props.name}`;
+        case "aws:iam/user:User":
+            return `arn:aws:iam::${ACCOUNT}:user${path}${props.name}`;
+        case "aws:iam/group:Group":
+            return `arn:aws:iam::${ACCOUNT}:group${path}${props.name}`;
+        case "aws:ssm/document:Document":
+            return `arn:aws:ssm:${region}:${ACCOUNT}:document/${props.name}`;
+        default:
+            return undefined;
+    }
+}
+
+async function encryptFor(pgpKey: string, secret: string): Promise<string> {
+    const key = await openpgp.readKey({ binaryKey: Buffer.from(pgpKey, "base64") });
+    const message = await openpgp.encrypt({ message: await openpgp.createMessage({ text: secret }), encryptionKeys: key, format: "binary" });
+    return Buffer.from(message as Uint8Array).toString("base64");
+}
+
+function fail(message: string): never {
+    throw new Error(message);
+}
+
+export class StandInAws implements provider.Provider {
+    readonly version = "7.48.0";
+    private region = process.env.AWS_REGION ?? "us-east-1";
+
+    async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
+        const { type, name } = parseUrn(urn);
+        const inputs = unwrap(news);
+        record({ method: "check", type, name });
+        const max = AUTONAMED[type];
+        if (max && inputs.name === undefined) {
+            news.name = olds?.name ?? `${name}-${hex(7)}`.slice(0, max);
+            inputs.name = news.name;
+        }
+        return { inputs: news, failures: checkInputs(type, inputs) };
+    }
+
+    async diff(_id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
+        const { type, name } = parseUrn(urn);
+        const o = unwrap(olds);
+        const n = unwrap(news);
+        const changed = Object.keys({ ...n, ...o.standInInputs }).filter(
+            (k) => k !== "standInInputs" && JSON.stringify(n[k]) !== JSON.stringify(o.standInInputs?.[k]),
+        );
+        const replaces = changed.filter((k) => (FORCE_NEW[type] ?? []).includes(k));
+        record({ method: "diff", type, name, changed, replaces });
+        return { changes: changed.length > 0, replaces };
+    }
+
+    async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
+        const { type, name } = parseUrn(urn);
+        const props = unwrap(inputs);
+        record({ method: "create", type, name, inputs: type === "aws:iam/accessKey:AccessKey" ? { user: props.user, pgp: Boolean(props.pgpKey) } : props });
+        const outs: Props = { ...props, standInInputs: props };
+        let id: string = props.name ?? `${name}-${hex(8)}`;
+        const arn = arnFor(type, props, this.region);
+        if (arn) {
+            outs.arn = arn;
+        }
+        if (type === "aws:iam/role:Role" || type === "aws:iam/user:User") {
+            outs.uniqueId = `ARO${hex(17).toUpperCase()}`;
+        }
+        if (type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+            id = `${props.role}-${hex(20)}`;
+        }
+        if (type === "aws:iam/accessKey:AccessKey") {
+            id = `AKIA${hex(16).toUpperCase()}`;
+            const secret = randomBytes(30).toString("base64");
+            rememberSecret(secret);
+            if (props.pgpKey) {
+                outs.encryptedSecret = await encryptFor(props.pgpKey, secret);
+                outs.keyFingerprint = hex(40);
+            } else {
+                outs.secret = secret;
+                outs.sesSmtpPasswordV4 = `BG${hex(42)}`;
+            }
+            outs.status = props.status ?? "Active";
+        }
+        if (type === "aws:ec2/amiFromInstance:AmiFromInstance" || type === "aws:ec2/amiCopy:AmiCopy") {
+            id = `ami-${hex(17)}`;
+            outs.arn = `arn:aws:ec2:${this.region}::image/${id}`;
+        }
+        if (type === "aws:ec2/instance:Instance") {
+            id = `i-${hex(17)}`;
+            outs.arn = `arn:aws:ec2:${this.region}:${ACCOUNT}:instance/${id}`;
+            outs.privateIp = `10.0.${parseInt(hex(2), 16) % 250}.${parseInt(hex(2), 16) % 250}`;
+        }
+        withCloud((cloud: Cloud) => {
+            if (type === "aws:iam/accessKey:AccessKey") {
+                const keys = Object.values(cloud.objects).filter((o) => o.type === type && o.props.user === props.user);
+                if (keys.length >= 2) {
+                    fail(`LimitExceeded: Cannot exceed quota for AccessKeysPerUser: 2 (user ${props.user})`);
+                }
+            }
+            if (type === "aws:ec2/amiFromInstance:AmiFromInstance" && !this.instanceExists(cloud, props.sourceInstanceId)) {
+                fail(`InvalidInstanceID.NotFound: The instance ID '${props.sourceInstanceId}' does not exist`);
+            }
+            if (type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && !this.roleExists(cloud, props.role)) {
+                fail(`NoSuchEntity: The role with name ${props.role} cannot be found.`);
+            }
+            if (cloud.objects[id]) {
+                fail(`EntityAlreadyExists: ${type} ${id} already exists`);
+            }
+            cloud.objects[id] = { type, props: outs };
+        });
+        return { id, outs };
+    }
+
+    async read(id: string, urn: string, props?: Props): Promise<provider.ReadResult> {
+        const { type, name } = parseUrn(urn);
+        record({ method: "read", type, name });
+        const found = withCloud((cloud) => cloud.objects[id]);
+        return found ? { id, props: { ...found.props } } : { id: undefined as unknown as string, props: props ?? {} };
+    }
+
+    async update(id: string, urn: string, _olds: Props, news: Props): Promise<provider.UpdateResult> {
+        const { type, name } = parseUrn(urn);
+        const props = unwrap(news);
+        record({ method: "update", type, name, inputs: props });
+        return withCloud((cloud) => {
+            const current = cloud.objects[id] ?? fail(`NoSuchEntity: ${type} ${id} does not exist`);
+            const outs = { ...current.props, ...props, standInInputs: props };
+            cloud.objects[id] = { type, props: outs };
+            return { outs };
+        });
+    }
+
+    async delete(id: string, urn: string): Promise<void> {
+        const { type, name } = parseUrn(urn);
+        record({ method: "delete", type, name });
+        withCloud((cloud) => {
+            delete cloud.objects[id];
+        });
+    }
+
+    async invoke(token: string, inputs: Props): Promise<provider.InvokeResult> {
+        const args = unwrap(inputs);
+        record({ method: "invoke", token, inputs: args });
+        const found = withCloud((cloud) => this.answer(cloud, token, args));
+        return "failure" in found ? { failures: [{ property: "", reason: found.failure }] } : { outputs: found.outputs };
+    }
+
+    private answer(cloud: Cloud, token: string, args: Props): { outputs: Props } | { failure: string } {
+        switch (token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { outputs: { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDASTANDIN", id: ACCOUNT } };
+            case "aws:index/getPartition:getPartition":
+                return { outputs: { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" } };
+            case "aws:index/getRegion:getRegion":
+                return { outputs: { name: this.region, region: this.region, id: this.region } };
+            case "aws:iam/getRole:getRole": {
+                const role = cloud.roles[args.name] ?? this.createdRole(cloud, args.name);
+                return role
+                    ? { outputs: { name: args.name, id: args.name, arn: role.arn, assumeRolePolicy: role.assumeRolePolicy } }
+                    : { failure: `NoSuchEntity: The role with name ${args.name} cannot be found.` };
+            }
+            case "aws:iam/getInstanceProfile:getInstanceProfile": {
+                const profile = Object.values(cloud.objects).find((o) => o.type === "aws:iam/instanceProfile:InstanceProfile" && o.props.name === args.name);
+                return profile
+                    ? { outputs: { name: args.name, id: args.name, arn: profile.props.arn, roleName: profile.props.role } }
+                    : { failure: `NoSuchEntity: Instance Profile ${args.name} cannot be found.` };
+            }
+            case "aws:ec2/getInstance:getInstance": {
+                const instance = cloud.instances[args.instanceId];
+                return instance
+                    ? { outputs: { ...instance, id: args.instanceId, instanceId: args.instanceId } }
+                    : { failure: `InvalidInstanceID.NotFound: The instance ID '${args.instanceId}' does not exist` };
+            }
+            default:
+                return { failure: `the stand-in aws provider does not answer ${token}` };
+        }
+    }
+
+    private createdRole(cloud: Cloud, name: string): { arn: string; assumeRolePolicy: string } | undefined {
+        const role = Object.values(cloud.objects).find((o) => o.type === "aws:iam/role:Role" && o.props.name === name);
+        return role ? { arn: String(role.props.arn), assumeRolePolicy: String(role.props.assumeRolePolicy) } : undefined;
+    }
+
+    private roleExists(cloud: Cloud, name: string): boolean {
+        return name in cloud.roles || this.createdRole(cloud, name) !== undefined;
+    }
+
+    private instanceExists(cloud: Cloud, id: string): boolean {
+        return id in cloud.instances || Object.values(cloud.objects).some((o) => o.type === "aws:ec2/instance:Instance" && o.props.id === id);
+    }
+}
