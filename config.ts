@@ -5,7 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Partition, partitionOfRegion } from "./policies/document";
+import * as openpgp from "openpgp";
 import { OutputScope } from "./policies/instance";
+import {
+    CommandDocumentSpec,
+    DocumentParameter,
+    referencedParameters,
+    unconstrainedReason,
+} from "./policies/ssmDocument";
 
 export const PROJECT = "ssm-access";
 
@@ -29,6 +36,11 @@ export const CONFIG_KEYS = {
     logGroupName: "string",
     defaultHostManagement: "boolean",
     tags: "object",
+    users: "array",
+    documents: "array",
+    operatorAccess: "object",
+    useManagedUserPolicies: "boolean",
+    pgpPublicKey: "string",
 } as const satisfies Record<string, ConfigKind>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -49,12 +61,40 @@ export interface InstanceAccessConfig {
     defaultHostManagement: boolean;
 }
 
+export const ACCESS_LEVELS = ["admin", "read-only", "operator"] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export interface UserConfig {
+    name: string;
+    level: AccessLevel;
+    /** Access key slots (at most two): adding a slot and later removing the old one rotates. */
+    accessKeys: string[];
+}
+
+export interface OperatorAccessConfig {
+    /** Names of documents (declared in `documents`) operators may run. */
+    documents: string[];
+    /** Operators may target only instances carrying this tag. */
+    instanceTag: { key: string; value: string };
+}
+
+export interface RunCommandConfig {
+    users: UserConfig[];
+    documents: CommandDocumentSpec[];
+    operatorAccess?: OperatorAccessConfig;
+    /** Admins get AmazonSSMFullAccess instead of the guide's policy. */
+    useManagedUserPolicies: boolean;
+    /** Base64 of the binary OpenPGP public key, the form IAM's CreateAccessKey PGP option takes. */
+    pgpKey?: string;
+}
+
 export interface StackConfig {
     stack: string;
     region: string;
     partition: Partition;
     tags: Record<string, string>;
     instanceAccess: InstanceAccessConfig;
+    runCommand: RunCommandConfig;
 }
 
 /** A configuration problem; `problems` holds one line per bad key. */
@@ -78,8 +118,8 @@ export class Validator {
     constructor(private readonly namespace: string = PROJECT) {}
 
     /** Records a problem with `key`, showing the value and what is accepted. */
-    fail(key: string, value: unknown, accepted: string): undefined {
-        this.problems.push(`${this.qualified(key)} = ${show(value)}: ${accepted}`);
+    fail(key: string, value: unknown, accepted: string, shown: string = show(value)): undefined {
+        this.problems.push(`${this.qualified(key)} = ${shown}: ${accepted}`);
         return undefined;
     }
 
@@ -161,9 +201,12 @@ export class Validator {
     }
 }
 
-/** A value as it appears in an error: strings quoted, long values cut. */
+/** A value as it appears in an error: strings quoted, long values cut, key material never shown. */
 export function show(value: unknown): string {
     const text = JSON.stringify(value) ?? String(value);
+    if (text.includes("-----BEGIN PGP")) {
+        return "(an OpenPGP key block, not shown)";
+    }
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -361,11 +404,221 @@ function instanceAccess(v: Validator, raw: RawConfig, partition: Partition): Ins
     };
 }
 
+const USER_NAME_MAX = 64;
+const KEY_SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const DOCUMENT_NAME = /^[A-Za-z0-9_.-]{3,128}$/;
+const RESERVED_DOCUMENT_PREFIX = /^(aws|amazon|amzn)/i;
+
+function record(v: Validator, key: string, value: unknown): Record<string, unknown> | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return v.fail(key, value, "must be a map (YAML mapping)");
+    }
+    return value as Record<string, unknown>;
+}
+
+function users(v: Validator, raw: RawConfig): UserConfig[] {
+    const seen = new Set<string>();
+    const out: UserConfig[] = [];
+    v.array(raw, "users").forEach((item, i) => {
+        const at = `users[${i}]`;
+        const u = record(v, at, item);
+        if (!u) {
+            return;
+        }
+        const name = u.name;
+        if (typeof name !== "string" || !IAM_NAME.test(name) || name.length > USER_NAME_MAX) {
+            v.fail(`${at}.name`, name, `must be an IAM user name: 1-${USER_NAME_MAX} characters of letters, digits and +=,.@_-`);
+            return;
+        }
+        if (seen.has(name.toLowerCase())) {
+            v.fail(`${at}.name`, name, "is listed twice (IAM user names are case-insensitive): remove the duplicate");
+        }
+        seen.add(name.toLowerCase());
+        const level = u.level;
+        if (typeof level !== "string" || !ACCESS_LEVELS.includes(level as AccessLevel)) {
+            v.fail(`${at}.level`, level, `must be one of ${ACCESS_LEVELS.map((l) => `"${l}"`).join(", ")}`);
+            return;
+        }
+        const slots = u.accessKeys ?? [];
+        if (!Array.isArray(slots)) {
+            v.fail(`${at}.accessKeys`, slots, 'must be a list of key slot names, e.g. ["2026-11"]');
+            return;
+        }
+        if (slots.length > 2) {
+            v.fail(`${at}.accessKeys`, slots, "has more than two slots; AWS allows two access keys per user: remove the oldest slot");
+        }
+        const bad = slots.find((slot) => typeof slot !== "string" || !KEY_SLOT.test(slot));
+        if (bad !== undefined) {
+            v.fail(`${at}.accessKeys`, bad, "slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11");
+        }
+        if (new Set(slots).size !== slots.length) {
+            v.fail(`${at}.accessKeys`, slots, "lists a slot twice: each slot is one key, give each a distinct name");
+        }
+        out.push({ name, level: level as AccessLevel, accessKeys: slots as string[] });
+    });
+    return out;
+}
+
+function parameter(v: Validator, at: string, value: unknown): DocumentParameter | undefined {
+    const p = record(v, at, value);
+    if (!p) {
+        return undefined;
+    }
+    const type = p.type ?? "String";
+    if (type !== "String" && type !== "Integer" && type !== "Boolean") {
+        return v.fail(`${at}.type`, type, 'must be "String", "Integer" or "Boolean"');
+    }
+    if (typeof p.description !== "string" || p.description === "") {
+        return v.fail(`${at}.description`, p.description, "must say what the parameter is for");
+    }
+    const allowedValues = p.allowedValues;
+    if (allowedValues !== undefined && (!Array.isArray(allowedValues) || allowedValues.some((a) => typeof a !== "string"))) {
+        return v.fail(`${at}.allowedValues`, allowedValues, "must be a list of strings");
+    }
+    const param: DocumentParameter = {
+        type,
+        description: p.description,
+        ...(allowedValues ? { allowedValues: allowedValues as string[] } : {}),
+        ...(typeof p.allowedPattern === "string" ? { allowedPattern: p.allowedPattern } : {}),
+        ...(typeof p.default === "string" ? { default: p.default } : {}),
+    };
+    const reason = unconstrainedReason(param);
+    if (reason) {
+        return v.fail(
+            at,
+            value,
+            `${reason}: operators must not pass arbitrary text to a root shell. Give allowedValues, or an anchored allowedPattern such as "^[a-z0-9-]{1,32}$"`,
+        );
+    }
+    return param;
+}
+
+function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
+    const out: CommandDocumentSpec[] = [];
+    v.array(raw, "documents").forEach((item, i) => {
+        const at = `documents[${i}]`;
+        const d = record(v, at, item);
+        if (!d) {
+            return;
+        }
+        const name = d.name;
+        if (typeof name !== "string" || !DOCUMENT_NAME.test(name) || RESERVED_DOCUMENT_PREFIX.test(name)) {
+            v.fail(`${at}.name`, name, "must be 3-128 letters, digits and _-. and not start with AWS, Amazon or AMZN (reserved by AWS)");
+            return;
+        }
+        const platform = d.platform ?? "Linux";
+        if (platform !== "Linux" && platform !== "Windows") {
+            v.fail(`${at}.platform`, platform, 'must be "Linux" or "Windows"');
+            return;
+        }
+        const commands = d.commands;
+        if (!Array.isArray(commands) || commands.length === 0 || commands.some((c) => typeof c !== "string")) {
+            v.fail(`${at}.commands`, commands, "must be a non-empty list of command lines");
+            return;
+        }
+        const rawParams = record(v, `${at}.parameters`, d.parameters ?? {}) ?? {};
+        const parameters: Record<string, DocumentParameter> = {};
+        for (const [pname, pvalue] of Object.entries(rawParams)) {
+            const param = parameter(v, `${at}.parameters.${pname}`, pvalue);
+            if (param) {
+                parameters[pname] = param;
+            }
+        }
+        for (const ref of referencedParameters(commands as string[])) {
+            if (!(ref in rawParams)) {
+                v.fail(`${at}.commands`, `{{ ${ref} }}`, `uses parameter "${ref}", which the document does not declare under parameters`);
+            }
+        }
+        out.push({
+            name,
+            description: typeof d.description === "string" ? d.description : `${name} (ssm-access)`,
+            platform,
+            parameters,
+            commands: commands as string[],
+        });
+    });
+    return out;
+}
+
+function operatorAccess(v: Validator, raw: RawConfig, docs: CommandDocumentSpec[], needed: boolean): OperatorAccessConfig | undefined {
+    const o = v.object(raw, "operatorAccess");
+    if (!needed) {
+        return undefined;
+    }
+    const names = o?.documents;
+    if (!Array.isArray(names) || names.length === 0) {
+        return v.fail(
+            "operatorAccess.documents",
+            names,
+            "operators need the names of the documents they may run (declared under ssm-access:documents)",
+        );
+    }
+    const declared = new Set(docs.map((d) => d.name));
+    for (const name of names) {
+        if (typeof name !== "string" || !declared.has(name)) {
+            v.fail(
+                "operatorAccess.documents",
+                name,
+                `is not a document this stack declares; operators run only declared, constrained documents (declared: ${[...declared].join(", ") || "none"})`,
+            );
+        }
+    }
+    const tag = o?.instanceTag as { key?: unknown; value?: unknown } | undefined;
+    if (!tag || typeof tag.key !== "string" || tag.key === "" || typeof tag.value !== "string" || tag.value === "") {
+        return v.fail(
+            "operatorAccess.instanceTag",
+            tag,
+            'operators need the tag of the instances they may target, e.g. { key: "ssm-access:operators", value: "web" }',
+        );
+    }
+    return { documents: names as string[], instanceTag: { key: tag.key, value: tag.value } };
+}
+
+function runCommand(v: Validator, raw: RawConfig): Omit<RunCommandConfig, "pgpKey"> {
+    const userList = users(v, raw);
+    const docs = documents(v, raw);
+    return {
+        users: userList,
+        documents: docs,
+        operatorAccess: operatorAccess(v, raw, docs, userList.some((u) => u.level === "operator")),
+        useManagedUserPolicies: v.boolean(raw, "useManagedUserPolicies", false),
+    };
+}
+
+/**
+ * The PGP public key for access key secrets, as IAM wants it (base64 of the binary key). The
+ * value is never echoed in an error: a pasted private key must not end up in a log.
+ */
+async function pgpKey(v: Validator, raw: RawConfig): Promise<string | undefined> {
+    const armored = v.string(raw, "pgpPublicKey");
+    if (armored === undefined) {
+        return undefined;
+    }
+    const shown = `(${armored.length} characters, not shown)`;
+    if (/PRIVATE KEY/.test(armored)) {
+        return v.fail("pgpPublicKey", armored, "is a PRIVATE key: remove it from config now and give the public key (gpg --export --armor KEYID)", shown);
+    }
+    try {
+        const key = await openpgp.readKey({ armoredKey: armored });
+        if (key.isPrivate()) {
+            return v.fail("pgpPublicKey", armored, "is a private key: give the public key (gpg --export --armor KEYID)", shown);
+        }
+        return Buffer.from(key.toPublic().write()).toString("base64");
+    } catch (err) {
+        return v.fail(
+            "pgpPublicKey",
+            armored,
+            `is not an armored OpenPGP public key (${(err as Error).message}): paste the output of gpg --export --armor KEYID`,
+            shown,
+        );
+    }
+}
+
 /**
  * Validates raw configuration into a StackConfig, or throws one ConfigError listing every
  * problem. `region` is the stack's aws:region.
  */
-export function parseStackConfig(stack: string, region: unknown, raw: RawConfig): StackConfig {
+export async function parseStackConfig(stack: string, region: unknown, raw: RawConfig): Promise<StackConfig> {
     const v = new Validator();
     for (const key of Object.keys(raw)) {
         if (!(key in CONFIG_KEYS)) {
@@ -392,6 +645,10 @@ export function parseStackConfig(stack: string, region: unknown, raw: RawConfig)
         partition,
         tags: tags(v, raw),
         instanceAccess: instanceAccess(v, raw, partition),
+        runCommand: {
+            ...runCommand(v, raw),
+            pgpKey: await pgpKey(v, raw),
+        },
     };
     if (v.problems.length > 0) {
         throw new ConfigError(stack, v.problems);
@@ -422,7 +679,7 @@ function parseJson(text: string): unknown {
     }
 }
 
-export function loadStackConfig(): StackConfig {
+export function loadStackConfig(): Promise<StackConfig> {
     const { region, raw } = readRawConfig();
     return parseStackConfig(pulumi.getStack(), region, raw);
 }

@@ -2,4 +2,4 @@
 import { loadStackConfig } from "./config";
 import { declareStack } from "./program";
 
-export = declareStack(loadStackConfig());
+export = loadStackConfig().then(declareStack);

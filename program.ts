@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
+import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackConfig } from "./config";
 
 /** What a stack exports; the driver and the README document this shape. */
@@ -10,12 +11,17 @@ export interface StackOutputs {
     instanceProfileArn?: pulumi.Output<string>;
     instancePolicyArns: pulumi.Output<string[]>;
     defaultHostManagementRoleArn?: pulumi.Output<string>;
+    /** Per user: { userName, arn, level, group, accessKeys: { slot: { accessKeyId, secret | encryptedSecret } } }. */
+    runCommandUsers: Record<string, UserOutput>;
+    /** Document name to ARN, for the documents created for operators. */
+    runCommandDocuments: Record<string, pulumi.Output<string>>;
 }
 
 /** Declares every resource of a stack from its validated configuration. */
 export function declareStack(config: StackConfig): StackOutputs {
     const prefix = `ssm-access-${config.stack}`;
     const ia = config.instanceAccess;
+    const tags = { ...config.tags, "ssm-access:stack": config.stack };
     const instance = new InstanceAccess(`${prefix}-instance`, {
         partition: config.partition,
         region: config.region,
@@ -29,7 +35,18 @@ export function declareStack(config: StackConfig): StackOutputs {
         additionalPolicyArns: ia.additionalPolicyArns,
         output: ia.output,
         defaultHostManagement: ia.defaultHostManagement,
-        tags: { ...config.tags, "ssm-access:stack": config.stack },
+        tags,
+    });
+    const rc = config.runCommand;
+    const users = new RunCommandUsers(`${prefix}-users`, {
+        partition: config.partition,
+        users: rc.users,
+        documents: rc.documents,
+        operatorAccess: rc.operatorAccess,
+        useManagedPolicies: rc.useManagedUserPolicies,
+        pgpKey: rc.pgpKey,
+        groupPrefix: prefix,
+        tags,
     });
     return withoutUndefined({
         instanceRoleName: instance.roleName,
@@ -38,6 +55,8 @@ export function declareStack(config: StackConfig): StackOutputs {
         instanceProfileArn: instance.instanceProfileArn,
         instancePolicyArns: instance.attachedPolicyArns,
         defaultHostManagementRoleArn: instance.defaultHostManagementRoleArn,
+        runCommandUsers: users.users,
+        runCommandDocuments: users.documentArns,
     });
 }
 

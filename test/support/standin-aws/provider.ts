@@ -13,6 +13,8 @@ import { ACCOUNT, Cloud, record, rememberSecret, withCloud } from "./cloud";
 type Props = Record<string, any>;
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** What a value not known until apply looks like to a provider during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Secret inputs arrive wrapped; the stand-in, like a real provider, works on the plain value. */
 function unwrap(value: any): any {
@@ -78,7 +80,7 @@ function checkInputs(type: string, news: Props): provider.CheckFailure[] {
         failures.push({ property: "name", reason: `ValidationError: name "${news.name}" must be 1-${limit} characters of [\\w+=,.@-]` });
     }
     const policyProp = POLICY_PROPS[type];
-    if (policyProp && news[policyProp] !== undefined) {
+    if (policyProp && news[policyProp] !== undefined && news[policyProp] !== UNKNOWN) {
         try {
             const doc = JSON.parse(news[policyProp]);
             if (type !== "aws:ssm/document:Document" && (doc.Version !== "2012-10-17" || !doc.Statement)) {

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AccessLevel, OperatorAccessConfig, UserConfig } from "../config";
+import { Partition } from "../policies/document";
+import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
+import { adminUserPolicy, managedUserPolicyArn, operatorPolicy } from "../policies/users";
+
+export interface RunCommandUsersArgs {
+    readonly partition: Partition;
+    /** Users and their access levels and key slots. */
+    readonly users: UserConfig[];
+    /** Command documents to create for operators. @default [] */
+    readonly documents?: CommandDocumentSpec[];
+    /** Required when any user is an operator: their documents and instance tag. */
+    readonly operatorAccess?: OperatorAccessConfig;
+    /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
+    readonly useManagedPolicies?: boolean;
+    /** Base64 binary OpenPGP public key: access key secrets then exist only encrypted to it. */
+    readonly pgpKey?: string;
+    /** Prefix of group names, e.g. "ssm-access-dev" gives "ssm-access-dev-operator". */
+    readonly groupPrefix: string;
+    /** IAM path of the users and groups. @default "/ssm-access/" */
+    readonly path?: string;
+    readonly tags?: Record<string, string>;
+}
+
+/** One access key as exported: the secret only as a Pulumi secret, or only encrypted. */
+export interface AccessKeyOutput {
+    accessKeyId: pulumi.Output<string>;
+    /** Present without a PGP key; always a Pulumi secret. */
+    secret?: pulumi.Output<string>;
+    /** Present with a PGP key: base64 of the OpenPGP message (IAM's encrypted secret). */
+    encryptedSecret?: pulumi.Output<string>;
+}
+
+export interface UserOutput {
+    userName: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
+    level: AccessLevel;
+    group: pulumi.Output<string>;
+    accessKeys: Record<string, AccessKeyOutput>;
+}
+
+/**
+ * IAM users for SSM Run Command (the guide's user steps), safe by default: permissions come only
+ * from one group per access level, users have no policies and no console login, access key
+ * secrets are always secrets, and operators run only the documents declared for them.
+ */
+export class RunCommandUsers extends pulumi.ComponentResource {
+    readonly users: Record<string, UserOutput> = {};
+    readonly documentArns: Record<string, pulumi.Output<string>> = {};
+    readonly groups: Partial<Record<AccessLevel, aws.iam.Group>> = {};
+
+    constructor(name: string, args: RunCommandUsersArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ssm-access:users:RunCommandUsers", name, {}, opts);
+        const path = args.path ?? "/ssm-access/";
+        const tags = args.tags ?? {};
+
+        for (const doc of args.documents ?? []) {
+            const document = new aws.ssm.Document(
+                `${name}-doc-${doc.name}`,
+                {
+                    name: doc.name,
+                    documentType: "Command",
+                    documentFormat: "JSON",
+                    content: JSON.stringify(commandDocumentContent(doc)),
+                    tags,
+                },
+                { parent: this },
+            );
+            this.documentArns[doc.name] = document.arn;
+        }
+
+        const levels = [...new Set(args.users.map((u) => u.level))];
+        for (const level of levels) {
+            this.groups[level] = this.group(name, level, args, path);
+        }
+
+        for (const u of args.users) {
+            const group = this.groups[u.level]!;
+            const user = new aws.iam.User(`${name}-user-${u.name}`, { name: u.name, path, tags }, { parent: this });
+            new aws.iam.UserGroupMembership(
+                `${name}-member-${u.name}`,
+                { user: user.name, groups: [group.name] },
+                { parent: this },
+            );
+            const accessKeys: Record<string, AccessKeyOutput> = {};
+            for (const slot of u.accessKeys) {
+                const key = new aws.iam.AccessKey(
+                    `${name}-key-${u.name}-${slot}`,
+                    { user: user.name, pgpKey: args.pgpKey },
+                    { parent: this, additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"] },
+                );
+                accessKeys[slot] = args.pgpKey
+                    ? { accessKeyId: key.id, encryptedSecret: key.encryptedSecret }
+                    : { accessKeyId: key.id, secret: pulumi.secret(key.secret) };
+            }
+            this.users[u.name] = { userName: user.name, arn: user.arn, level: u.level, group: group.name, accessKeys };
+        }
+        this.registerOutputs({ users: this.users, documentArns: this.documentArns });
+    }
+
+    private group(name: string, level: AccessLevel, args: RunCommandUsersArgs, path: string): aws.iam.Group {
+        const group = new aws.iam.Group(`${name}-${level}`, { name: `${args.groupPrefix}-${level}`, path }, { parent: this });
+        if (level === "read-only" || (level === "admin" && args.useManagedPolicies)) {
+            new aws.iam.GroupPolicyAttachment(
+                `${name}-${level}-managed`,
+                { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
+                { parent: this },
+            );
+        } else if (level === "admin") {
+            new aws.iam.GroupPolicy(
+                `${name}-admin-policy`,
+                { group: group.name, name: "RunCommandAdmin", policy: JSON.stringify(adminUserPolicy()) },
+                { parent: this },
+            );
+        } else {
+            const operator = args.operatorAccess;
+            if (!operator) {
+                throw new pulumi.RunError("operator users need operatorAccess (documents and instanceTag)");
+            }
+            const arns = operator.documents.map((doc) => {
+                const arn = this.documentArns[doc];
+                if (!arn) {
+                    throw new pulumi.RunError(`operatorAccess.documents names "${doc}", which is not among the documents created here`);
+                }
+                return arn;
+            });
+            new aws.iam.GroupPolicy(
+                `${name}-operator-policy`,
+                {
+                    group: group.name,
+                    name: "RunCommandOperator",
+                    policy: pulumi
+                        .all(arns)
+                        .apply((documentArns) => JSON.stringify(operatorPolicy(args.partition, { documentArns, instanceTag: operator.instanceTag }))),
+                },
+                { parent: this },
+            );
+        }
+        return group;
+    }
+}
