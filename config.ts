@@ -41,6 +41,7 @@ export const CONFIG_KEYS = {
     operatorAccess: "object",
     useManagedUserPolicies: "boolean",
     pgpPublicKey: "string",
+    relaunch: "array",
 } as const satisfies Record<string, ConfigKind>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -88,6 +89,14 @@ export interface RunCommandConfig {
     pgpKey?: string;
 }
 
+export interface RelaunchConfig {
+    instanceId: string;
+    instanceType?: string;
+    subnetId?: string;
+    noReboot: boolean;
+    kmsKeyId?: string;
+}
+
 export interface StackConfig {
     stack: string;
     region: string;
@@ -95,6 +104,7 @@ export interface StackConfig {
     tags: Record<string, string>;
     instanceAccess: InstanceAccessConfig;
     runCommand: RunCommandConfig;
+    relaunch: RelaunchConfig[];
 }
 
 /** A configuration problem; `problems` holds one line per bad key. */
@@ -614,6 +624,65 @@ async function pgpKey(v: Validator, raw: RawConfig): Promise<string | undefined>
     }
 }
 
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const KMS_KEY = /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
+
+function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: Partition): RelaunchConfig[] {
+    const items = v.array(raw, "relaunch");
+    if (items.length > 0 && mode === "none") {
+        v.fail("relaunch", items.map((r) => (r as { instanceId?: unknown })?.instanceId), 'relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide');
+    }
+    const seen = new Set<string>();
+    const out: RelaunchConfig[] = [];
+    items.forEach((item, i) => {
+        const at = `relaunch[${i}]`;
+        const r = record(v, at, item);
+        if (!r) {
+            return;
+        }
+        const field = (key: string, pattern: RegExp, accepted: string): string | undefined => {
+            const value = r[key];
+            if (value === undefined || value === "") {
+                return undefined;
+            }
+            if (typeof value !== "string" || !pattern.test(value)) {
+                return v.fail(`${at}.${key}`, value, accepted);
+            }
+            return value;
+        };
+        const instanceId = field("instanceId", INSTANCE_ID, "must be an EC2 instance id: i- and 8 or 17 hex digits");
+        if (!instanceId) {
+            if (r.instanceId === undefined) {
+                v.fail(`${at}.instanceId`, undefined, "is required: the id of the running instance to relaunch");
+            }
+            return;
+        }
+        if (seen.has(instanceId)) {
+            v.fail(`${at}.instanceId`, instanceId, "is listed twice: relaunch each instance once");
+        }
+        seen.add(instanceId);
+        const kmsKeyId = field("kmsKeyId", KMS_KEY, "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME");
+        const kmsPartition = kmsKeyId ? KMS_KEY.exec(kmsKeyId)?.[1] : undefined;
+        if (kmsPartition && kmsPartition !== partition) {
+            v.fail(`${at}.kmsKeyId`, kmsKeyId, `is in partition "${kmsPartition}" but the stack's region is in "${partition}"`);
+        }
+        const noReboot = r.noReboot ?? false;
+        if (typeof noReboot !== "boolean") {
+            v.fail(`${at}.noReboot`, noReboot, "must be true or false");
+        }
+        out.push({
+            instanceId,
+            instanceType: field("instanceType", INSTANCE_TYPE, "must be an EC2 instance type such as t3.micro or m7g.large"),
+            subnetId: field("subnetId", SUBNET_ID, "must be a subnet id: subnet- and 8 or 17 hex digits"),
+            noReboot: noReboot === true,
+            kmsKeyId,
+        });
+    });
+    return out;
+}
+
 /**
  * Validates raw configuration into a StackConfig, or throws one ConfigError listing every
  * problem. `region` is the stack's aws:region.
@@ -639,16 +708,18 @@ export async function parseStackConfig(stack: string, region: unknown, raw: RawC
     } else {
         partition = partitionOfRegion(region);
     }
+    const access = instanceAccess(v, raw, partition);
     const config: StackConfig = {
         stack,
         region: typeof region === "string" ? region : "",
         partition,
         tags: tags(v, raw),
-        instanceAccess: instanceAccess(v, raw, partition),
+        instanceAccess: access,
         runCommand: {
             ...runCommand(v, raw),
             pgpKey: await pgpKey(v, raw),
         },
+        relaunch: relaunch(v, raw, access.mode, partition),
     };
     if (v.problems.length > 0) {
         throw new ConfigError(stack, v.problems);

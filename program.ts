@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
+import { Relaunch } from "./components/relaunch";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackConfig } from "./config";
 
@@ -15,6 +16,8 @@ export interface StackOutputs {
     runCommandUsers: Record<string, UserOutput>;
     /** Document name to ARN, for the documents created for operators. */
     runCommandDocuments: Record<string, pulumi.Output<string>>;
+    /** Per source instance id: the image and the replacement launched from it with the profile. */
+    relaunched: Record<string, { imageId: pulumi.Output<string>; replacementId: pulumi.Output<string> }>;
 }
 
 /** Declares every resource of a stack from its validated configuration. */
@@ -48,6 +51,23 @@ export function declareStack(config: StackConfig): StackOutputs {
         groupPrefix: prefix,
         tags,
     });
+    const relaunched: StackOutputs["relaunched"] = {};
+    for (const r of config.relaunch) {
+        if (!instance.ready) {
+            throw new pulumi.RunError(`relaunch of ${r.instanceId} needs an instance profile; this stack creates none`);
+        }
+        const relaunch = new Relaunch(`${prefix}-relaunch-${r.instanceId}`, {
+            instanceId: r.instanceId,
+            instanceProfile: instance.ready,
+            region: config.region,
+            instanceType: r.instanceType,
+            subnetId: r.subnetId,
+            noReboot: r.noReboot,
+            kmsKeyId: r.kmsKeyId,
+            tags,
+        });
+        relaunched[r.instanceId] = { imageId: relaunch.imageId, replacementId: relaunch.replacementId };
+    }
     return withoutUndefined({
         instanceRoleName: instance.roleName,
         instanceRoleArn: instance.roleArn,
@@ -57,6 +77,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         defaultHostManagementRoleArn: instance.defaultHostManagementRoleArn,
         runCommandUsers: users.users,
         runCommandDocuments: users.documentArns,
+        relaunched,
     });
 }
 

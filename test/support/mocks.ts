@@ -100,7 +100,18 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 export async function settled(): Promise<RecordedResource[]> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+            () => reject(new Error("registrations still pending after 10 s: an earlier failed output left work waiting (call discardFailedWork)")),
+            10_000,
+        );
+    });
+    try {
+        await Promise.race([settings.waitForRPCs(), stuck]);
+    } finally {
+        clearTimeout(timer);
+    }
     return recorded;
 }
 
