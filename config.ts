@@ -437,16 +437,28 @@ function users(v: Validator, raw: RawConfig): UserConfig[] {
         }
         const name = u.name;
         if (typeof name !== "string" || !IAM_NAME.test(name) || name.length > USER_NAME_MAX) {
-            v.fail(`${at}.name`, name, `must be an IAM user name: 1-${USER_NAME_MAX} characters of letters, digits and +=,.@_-`);
+            v.fail(
+                `${at}.name`,
+                name,
+                `must be an IAM user name: 1-${USER_NAME_MAX} characters of letters, digits and +=,.@_-`,
+            );
             return;
         }
         if (seen.has(name.toLowerCase())) {
-            v.fail(`${at}.name`, name, "is listed twice (IAM user names are case-insensitive): remove the duplicate");
+            v.fail(
+                `${at}.name`,
+                name,
+                "is listed twice (IAM user names are case-insensitive): remove the duplicate",
+            );
         }
         seen.add(name.toLowerCase());
         const level = u.level;
         if (typeof level !== "string" || !ACCESS_LEVELS.includes(level as AccessLevel)) {
-            v.fail(`${at}.level`, level, `must be one of ${ACCESS_LEVELS.map((l) => `"${l}"`).join(", ")}`);
+            v.fail(
+                `${at}.level`,
+                level,
+                `must be one of ${ACCESS_LEVELS.map((l) => `"${l}"`).join(", ")}`,
+            );
             return;
         }
         const slots = u.accessKeys ?? [];
@@ -455,14 +467,26 @@ function users(v: Validator, raw: RawConfig): UserConfig[] {
             return;
         }
         if (slots.length > 2) {
-            v.fail(`${at}.accessKeys`, slots, "has more than two slots; AWS allows two access keys per user: remove the oldest slot");
+            v.fail(
+                `${at}.accessKeys`,
+                slots,
+                "has more than two slots; AWS allows two access keys per user: remove the oldest slot",
+            );
         }
         const bad = slots.find((slot) => typeof slot !== "string" || !KEY_SLOT.test(slot));
         if (bad !== undefined) {
-            v.fail(`${at}.accessKeys`, bad, "slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11");
+            v.fail(
+                `${at}.accessKeys`,
+                bad,
+                "slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11",
+            );
         }
         if (new Set(slots).size !== slots.length) {
-            v.fail(`${at}.accessKeys`, slots, "lists a slot twice: each slot is one key, give each a distinct name");
+            v.fail(
+                `${at}.accessKeys`,
+                slots,
+                "lists a slot twice: each slot is one key, give each a distinct name",
+            );
         }
         out.push({ name, level: level as AccessLevel, accessKeys: slots as string[] });
     });
@@ -482,7 +506,10 @@ function parameter(v: Validator, at: string, value: unknown): DocumentParameter 
         return v.fail(`${at}.description`, p.description, "must say what the parameter is for");
     }
     const allowedValues = p.allowedValues;
-    if (allowedValues !== undefined && (!Array.isArray(allowedValues) || allowedValues.some((a) => typeof a !== "string"))) {
+    if (
+        allowedValues !== undefined &&
+        (!Array.isArray(allowedValues) || allowedValues.some((a) => typeof a !== "string"))
+    ) {
         return v.fail(`${at}.allowedValues`, allowedValues, "must be a list of strings");
     }
     const param: DocumentParameter = {
@@ -512,8 +539,16 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
             return;
         }
         const name = d.name;
-        if (typeof name !== "string" || !DOCUMENT_NAME.test(name) || RESERVED_DOCUMENT_PREFIX.test(name)) {
-            v.fail(`${at}.name`, name, "must be 3-128 letters, digits and _-. and not start with AWS, Amazon or AMZN (reserved by AWS)");
+        if (
+            typeof name !== "string" ||
+            !DOCUMENT_NAME.test(name) ||
+            RESERVED_DOCUMENT_PREFIX.test(name)
+        ) {
+            v.fail(
+                `${at}.name`,
+                name,
+                "must be 3-128 letters, digits and _-. and not start with AWS, Amazon or AMZN (reserved by AWS)",
+            );
             return;
         }
         const platform = d.platform ?? "Linux";
@@ -522,7 +557,11 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
             return;
         }
         const commands = d.commands;
-        if (!Array.isArray(commands) || commands.length === 0 || commands.some((c) => typeof c !== "string")) {
+        if (
+            !Array.isArray(commands) ||
+            commands.length === 0 ||
+            commands.some((c) => typeof c !== "string")
+        ) {
             v.fail(`${at}.commands`, commands, "must be a non-empty list of command lines");
             return;
         }
@@ -536,7 +575,11 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
         }
         for (const ref of referencedParameters(commands as string[])) {
             if (!(ref in rawParams)) {
-                v.fail(`${at}.commands`, `{{ ${ref} }}`, `uses parameter "${ref}", which the document does not declare under parameters`);
+                v.fail(
+                    `${at}.commands`,
+                    `{{ ${ref} }}`,
+                    `uses parameter "${ref}", which the document does not declare under parameters`,
+                );
             }
         }
         out.push({
@@ -550,7 +593,12 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
     return out;
 }
 
-function operatorAccess(v: Validator, raw: RawConfig, docs: CommandDocumentSpec[], needed: boolean): OperatorAccessConfig | undefined {
+function operatorAccess(
+    v: Validator,
+    raw: RawConfig,
+    docs: CommandDocumentSpec[],
+    needed: boolean,
+): OperatorAccessConfig | undefined {
     const o = v.object(raw, "operatorAccess");
     if (!needed) {
         return undefined;
@@ -574,7 +622,13 @@ function operatorAccess(v: Validator, raw: RawConfig, docs: CommandDocumentSpec[
         }
     }
     const tag = o?.instanceTag as { key?: unknown; value?: unknown } | undefined;
-    if (!tag || typeof tag.key !== "string" || tag.key === "" || typeof tag.value !== "string" || tag.value === "") {
+    if (
+        !tag ||
+        typeof tag.key !== "string" ||
+        tag.key === "" ||
+        typeof tag.value !== "string" ||
+        tag.value === ""
+    ) {
         return v.fail(
             "operatorAccess.instanceTag",
             tag,
@@ -590,7 +644,12 @@ function runCommand(v: Validator, raw: RawConfig): Omit<RunCommandConfig, "pgpKe
     return {
         users: userList,
         documents: docs,
-        operatorAccess: operatorAccess(v, raw, docs, userList.some((u) => u.level === "operator")),
+        operatorAccess: operatorAccess(
+            v,
+            raw,
+            docs,
+            userList.some((u) => u.level === "operator"),
+        ),
         useManagedUserPolicies: v.boolean(raw, "useManagedUserPolicies", false),
     };
 }
@@ -606,12 +665,22 @@ async function pgpKey(v: Validator, raw: RawConfig): Promise<string | undefined>
     }
     const shown = `(${armored.length} characters, not shown)`;
     if (/PRIVATE KEY/.test(armored)) {
-        return v.fail("pgpPublicKey", armored, "is a PRIVATE key: remove it from config now and give the public key (gpg --export --armor KEYID)", shown);
+        return v.fail(
+            "pgpPublicKey",
+            armored,
+            "is a PRIVATE key: remove it from config now and give the public key (gpg --export --armor KEYID)",
+            shown,
+        );
     }
     try {
         const key = await openpgp.readKey({ armoredKey: armored });
         if (key.isPrivate()) {
-            return v.fail("pgpPublicKey", armored, "is a private key: give the public key (gpg --export --armor KEYID)", shown);
+            return v.fail(
+                "pgpPublicKey",
+                armored,
+                "is a private key: give the public key (gpg --export --armor KEYID)",
+                shown,
+            );
         }
         return Buffer.from(key.toPublic().write()).toString("base64");
     } catch (err) {
@@ -627,12 +696,22 @@ async function pgpKey(v: Validator, raw: RawConfig): Promise<string | undefined>
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const KMS_KEY = /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
+const KMS_KEY =
+    /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
 
-function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: Partition): RelaunchConfig[] {
+function relaunch(
+    v: Validator,
+    raw: RawConfig,
+    mode: InstanceMode,
+    partition: Partition,
+): RelaunchConfig[] {
     const items = v.array(raw, "relaunch");
     if (items.length > 0 && mode === "none") {
-        v.fail("relaunch", items.map((r) => (r as { instanceId?: unknown })?.instanceId), 'relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide');
+        v.fail(
+            "relaunch",
+            items.map((r) => (r as { instanceId?: unknown })?.instanceId),
+            'relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide',
+        );
     }
     const seen = new Set<string>();
     const out: RelaunchConfig[] = [];
@@ -652,10 +731,18 @@ function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: P
             }
             return value;
         };
-        const instanceId = field("instanceId", INSTANCE_ID, "must be an EC2 instance id: i- and 8 or 17 hex digits");
+        const instanceId = field(
+            "instanceId",
+            INSTANCE_ID,
+            "must be an EC2 instance id: i- and 8 or 17 hex digits",
+        );
         if (!instanceId) {
             if (r.instanceId === undefined) {
-                v.fail(`${at}.instanceId`, undefined, "is required: the id of the running instance to relaunch");
+                v.fail(
+                    `${at}.instanceId`,
+                    undefined,
+                    "is required: the id of the running instance to relaunch",
+                );
             }
             return;
         }
@@ -663,10 +750,18 @@ function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: P
             v.fail(`${at}.instanceId`, instanceId, "is listed twice: relaunch each instance once");
         }
         seen.add(instanceId);
-        const kmsKeyId = field("kmsKeyId", KMS_KEY, "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME");
+        const kmsKeyId = field(
+            "kmsKeyId",
+            KMS_KEY,
+            "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME",
+        );
         const kmsPartition = kmsKeyId ? KMS_KEY.exec(kmsKeyId)?.[1] : undefined;
         if (kmsPartition && kmsPartition !== partition) {
-            v.fail(`${at}.kmsKeyId`, kmsKeyId, `is in partition "${kmsPartition}" but the stack's region is in "${partition}"`);
+            v.fail(
+                `${at}.kmsKeyId`,
+                kmsKeyId,
+                `is in partition "${kmsPartition}" but the stack's region is in "${partition}"`,
+            );
         }
         const noReboot = r.noReboot ?? false;
         if (typeof noReboot !== "boolean") {
@@ -674,8 +769,16 @@ function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: P
         }
         out.push({
             instanceId,
-            instanceType: field("instanceType", INSTANCE_TYPE, "must be an EC2 instance type such as t3.micro or m7g.large"),
-            subnetId: field("subnetId", SUBNET_ID, "must be a subnet id: subnet- and 8 or 17 hex digits"),
+            instanceType: field(
+                "instanceType",
+                INSTANCE_TYPE,
+                "must be an EC2 instance type such as t3.micro or m7g.large",
+            ),
+            subnetId: field(
+                "subnetId",
+                SUBNET_ID,
+                "must be a subnet id: subnet- and 8 or 17 hex digits",
+            ),
             noReboot: noReboot === true,
             kmsKeyId,
         });
@@ -687,7 +790,11 @@ function relaunch(v: Validator, raw: RawConfig, mode: InstanceMode, partition: P
  * Validates raw configuration into a StackConfig, or throws one ConfigError listing every
  * problem. `region` is the stack's aws:region.
  */
-export async function parseStackConfig(stack: string, region: unknown, raw: RawConfig): Promise<StackConfig> {
+export async function parseStackConfig(
+    stack: string,
+    region: unknown,
+    raw: RawConfig,
+): Promise<StackConfig> {
     const v = new Validator();
     for (const key of Object.keys(raw)) {
         if (!(key in CONFIG_KEYS)) {

@@ -17,7 +17,10 @@ export interface StackOutputs {
     /** Document name to ARN, for the documents created for operators. */
     runCommandDocuments: Record<string, pulumi.Output<string>>;
     /** Per source instance id: the image and the replacement launched from it with the profile. */
-    relaunched: Record<string, { imageId: pulumi.Output<string>; replacementId: pulumi.Output<string> }>;
+    relaunched: Record<
+        string,
+        { imageId: pulumi.Output<string>; replacementId: pulumi.Output<string> }
+    >;
 }
 
 /** Declares every resource of a stack from its validated configuration. */
@@ -54,7 +57,9 @@ export function declareStack(config: StackConfig): StackOutputs {
     const relaunched: StackOutputs["relaunched"] = {};
     for (const r of config.relaunch) {
         if (!instance.ready) {
-            throw new pulumi.RunError(`relaunch of ${r.instanceId} needs an instance profile; this stack creates none`);
+            throw new pulumi.RunError(
+                `relaunch of ${r.instanceId} needs an instance profile; this stack creates none`,
+            );
         }
         const relaunch = new Relaunch(`${prefix}-relaunch-${r.instanceId}`, {
             instanceId: r.instanceId,
@@ -66,7 +71,10 @@ export function declareStack(config: StackConfig): StackOutputs {
             kmsKeyId: r.kmsKeyId,
             tags,
         });
-        relaunched[r.instanceId] = { imageId: relaunch.imageId, replacementId: relaunch.replacementId };
+        relaunched[r.instanceId] = {
+            imageId: relaunch.imageId,
+            replacementId: relaunch.replacementId,
+        };
     }
     return withoutUndefined({
         instanceRoleName: instance.roleName,

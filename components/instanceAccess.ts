@@ -197,14 +197,8 @@ export class InstanceAccess extends pulumi.ComponentResource {
         roleName: string,
         partition: Partition,
     ): { name: pulumi.Output<string>; arn: pulumi.Output<string> } {
-        const found = pulumi.output(
-            aws.iam.getRole({ name: roleName }, { parent: this }).catch((err: Error) => {
-                throw new pulumi.RunError(
-                    `existingRoleName "${roleName}": the role could not be read (${err.message || "no detail from the provider"}). ` +
-                        "Check the name and that the deploying identity may call iam:GetRole.",
-                );
-            }),
-        );
+        // The Output form: during an offline plan the lookup is unknown, and nothing is invented.
+        const found = aws.iam.getRoleOutput({ name: roleName }, { parent: this });
         const name = found.assumeRolePolicy.apply((doc) => {
             const verdict = verifyServiceTrust(doc, "ec2", partition);
             if (!verdict.trusted) {

@@ -105,5 +105,7 @@ export class Relaunch extends pulumi.ComponentResource {
 
 /** Tags under aws: are AWS's own and cannot be set on a new resource. */
 export function withoutAwsTags(tags: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.toLowerCase().startsWith("aws:")));
+    return Object.fromEntries(
+        Object.entries(tags).filter(([k]) => !k.toLowerCase().startsWith("aws:")),
+    );
 }

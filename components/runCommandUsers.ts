@@ -78,7 +78,11 @@ export class RunCommandUsers extends pulumi.ComponentResource {
 
         for (const u of args.users) {
             const group = this.groups[u.level]!;
-            const user = new aws.iam.User(`${name}-user-${u.name}`, { name: u.name, path, tags }, { parent: this });
+            const user = new aws.iam.User(
+                `${name}-user-${u.name}`,
+                { name: u.name, path, tags },
+                { parent: this },
+            );
             new aws.iam.UserGroupMembership(
                 `${name}-member-${u.name}`,
                 { user: user.name, groups: [group.name] },
@@ -95,13 +99,28 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                     ? { accessKeyId: key.id, encryptedSecret: key.encryptedSecret }
                     : { accessKeyId: key.id, secret: pulumi.secret(key.secret) };
             }
-            this.users[u.name] = { userName: user.name, arn: user.arn, level: u.level, group: group.name, accessKeys };
+            this.users[u.name] = {
+                userName: user.name,
+                arn: user.arn,
+                level: u.level,
+                group: group.name,
+                accessKeys,
+            };
         }
         this.registerOutputs({ users: this.users, documentArns: this.documentArns });
     }
 
-    private group(name: string, level: AccessLevel, args: RunCommandUsersArgs, path: string): aws.iam.Group {
-        const group = new aws.iam.Group(`${name}-${level}`, { name: `${args.groupPrefix}-${level}`, path }, { parent: this });
+    private group(
+        name: string,
+        level: AccessLevel,
+        args: RunCommandUsersArgs,
+        path: string,
+    ): aws.iam.Group {
+        const group = new aws.iam.Group(
+            `${name}-${level}`,
+            { name: `${args.groupPrefix}-${level}`, path },
+            { parent: this },
+        );
         if (level === "read-only" || (level === "admin" && args.useManagedPolicies)) {
             new aws.iam.GroupPolicyAttachment(
                 `${name}-${level}-managed`,
@@ -111,18 +130,26 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         } else if (level === "admin") {
             new aws.iam.GroupPolicy(
                 `${name}-admin-policy`,
-                { group: group.name, name: "RunCommandAdmin", policy: JSON.stringify(adminUserPolicy()) },
+                {
+                    group: group.name,
+                    name: "RunCommandAdmin",
+                    policy: JSON.stringify(adminUserPolicy()),
+                },
                 { parent: this },
             );
         } else {
             const operator = args.operatorAccess;
             if (!operator) {
-                throw new pulumi.RunError("operator users need operatorAccess (documents and instanceTag)");
+                throw new pulumi.RunError(
+                    "operator users need operatorAccess (documents and instanceTag)",
+                );
             }
             const arns = operator.documents.map((doc) => {
                 const arn = this.documentArns[doc];
                 if (!arn) {
-                    throw new pulumi.RunError(`operatorAccess.documents names "${doc}", which is not among the documents created here`);
+                    throw new pulumi.RunError(
+                        `operatorAccess.documents names "${doc}", which is not among the documents created here`,
+                    );
                 }
                 return arn;
             });
@@ -133,7 +160,14 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                     name: "RunCommandOperator",
                     policy: pulumi
                         .all(arns)
-                        .apply((documentArns) => JSON.stringify(operatorPolicy(args.partition, { documentArns, instanceTag: operator.instanceTag }))),
+                        .apply((documentArns) =>
+                            JSON.stringify(
+                                operatorPolicy(args.partition, {
+                                    documentArns,
+                                    instanceTag: operator.instanceTag,
+                                }),
+                            ),
+                        ),
                 },
                 { parent: this },
             );

@@ -35,7 +35,16 @@ export function commandDocumentContent(spec: CommandDocumentSpec): Record<string
 }
 
 /** Strings a constrained parameter must never accept: each would let a caller run a shell. */
-export const SHELL_PROBES = ["x; id", "x && id", "x | id", "$(id)", "`id`", "x\nid", "x > /etc/passwd", "../../etc/shadow"];
+export const SHELL_PROBES = [
+    "x; id",
+    "x && id",
+    "x | id",
+    "$(id)",
+    "`id`",
+    "x\nid",
+    "x > /etc/passwd",
+    "../../etc/shadow",
+];
 
 /**
  * Why a parameter is not constrained enough to hand to a non-administrator, or undefined when it
@@ -48,7 +57,9 @@ export function unconstrainedReason(param: DocumentParameter): string | undefine
     }
     if (param.allowedValues && param.allowedValues.length > 0) {
         const bad = param.allowedValues.find((v) => /[;&|`$<>\n\\]/.test(v));
-        return bad === undefined ? undefined : `allowed value ${JSON.stringify(bad)} contains shell syntax`;
+        return bad === undefined
+            ? undefined
+            : `allowed value ${JSON.stringify(bad)} contains shell syntax`;
     }
     if (!param.allowedPattern) {
         return "free-form text is a shell by another name";
@@ -63,7 +74,9 @@ export function unconstrainedReason(param: DocumentParameter): string | undefine
         return "allowedPattern is not a valid regular expression";
     }
     const accepted = SHELL_PROBES.find((probe) => pattern.test(probe));
-    return accepted === undefined ? undefined : `allowedPattern accepts ${JSON.stringify(accepted)}`;
+    return accepted === undefined
+        ? undefined
+        : `allowedPattern accepts ${JSON.stringify(accepted)}`;
 }
 
 /** Names of {{ parameter }} references in the commands. */

@@ -52,7 +52,11 @@ export function operatorPolicy(partition: Partition, scope: OperatorScope): Poli
             Effect: "Allow",
             Action: ["ssm:SendCommand"],
             Resource: `arn:${partition}:ec2:*:*:instance/*`,
-            Condition: { StringEquals: { [`ssm:resourceTag/${scope.instanceTag.key}`]: scope.instanceTag.value } },
+            Condition: {
+                StringEquals: {
+                    [`ssm:resourceTag/${scope.instanceTag.key}`]: scope.instanceTag.value,
+                },
+            },
         },
         {
             Sid: "ReadTheseDocuments",

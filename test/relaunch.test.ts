@@ -18,7 +18,11 @@ const SOURCE = {
     placementGroup: "",
     tags: { Name: "web-1", team: "web", "aws:cloudformation:stack-name": "legacy" },
 };
-const BASE: RelaunchArgs = { instanceId: SOURCE.instanceId, instanceProfile: "ssm-profile", region: "us-east-1" };
+const BASE: RelaunchArgs = {
+    instanceId: SOURCE.instanceId,
+    instanceProfile: "ssm-profile",
+    region: "us-east-1",
+};
 
 function mockSource(): void {
     onCall("aws:ec2/getInstance:getInstance", (inputs) => {
@@ -46,15 +50,30 @@ describe("Relaunch", () => {
         assert.strictEqual(vm.inputs.monitoring, true);
         assert.strictEqual(vm.inputs.ebsOptimized, true);
         assert.strictEqual(vm.inputs.placementGroup, undefined);
-        assert.deepStrictEqual(vm.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required" });
-        assert.deepStrictEqual(vm.inputs.tags, { Name: "web-1", team: "web", [RELAUNCHED_FROM_TAG]: SOURCE.instanceId });
+        assert.deepStrictEqual(vm.inputs.metadataOptions, {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+        });
+        assert.deepStrictEqual(vm.inputs.tags, {
+            Name: "web-1",
+            team: "web",
+            [RELAUNCHED_FROM_TAG]: SOURCE.instanceId,
+        });
     });
 
     it("honours noReboot, and instance type and subnet overrides", async () => {
         mockSource();
-        new Relaunch("r", { ...BASE, noReboot: true, instanceType: "m7i.large", subnetId: "subnet-0cccccccccccccccc" });
+        new Relaunch("r", {
+            ...BASE,
+            noReboot: true,
+            instanceType: "m7i.large",
+            subnetId: "subnet-0cccccccccccccccc",
+        });
         await settled();
-        assert.strictEqual(one("aws:ec2/amiFromInstance:AmiFromInstance").inputs.snapshotWithoutReboot, true);
+        assert.strictEqual(
+            one("aws:ec2/amiFromInstance:AmiFromInstance").inputs.snapshotWithoutReboot,
+            true,
+        );
         const vm = one("aws:ec2/instance:Instance");
         assert.strictEqual(vm.inputs.instanceType, "m7i.large");
         assert.strictEqual(vm.inputs.subnetId, "subnet-0cccccccccccccccc");
@@ -67,7 +86,12 @@ describe("Relaunch", () => {
         const ami = one("aws:ec2/amiFromInstance:AmiFromInstance");
         const copy = one("aws:ec2/amiCopy:AmiCopy");
         assert.deepStrictEqual(
-            [copy.inputs.sourceAmiId, copy.inputs.sourceAmiRegion, copy.inputs.encrypted, copy.inputs.kmsKeyId],
+            [
+                copy.inputs.sourceAmiId,
+                copy.inputs.sourceAmiRegion,
+                copy.inputs.encrypted,
+                copy.inputs.kmsKeyId,
+            ],
             [ami.id, "us-east-1", true, "alias/ami"],
         );
         assert.strictEqual(one("aws:ec2/instance:Instance").inputs.ami, copy.id);
@@ -80,20 +104,33 @@ describe("Relaunch", () => {
         const r = new Relaunch("r", { ...BASE, instanceProfile: ready });
         await promiseOf(r.imageId);
         await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.strictEqual(ofType("aws:ec2/instance:Instance").length, 0, "no launch while attachments are pending");
+        assert.strictEqual(
+            ofType("aws:ec2/instance:Instance").length,
+            0,
+            "no launch while attachments are pending",
+        );
         markReady("ssm-profile");
         await settled();
-        assert.strictEqual(one("aws:ec2/instance:Instance").inputs.iamInstanceProfile, "ssm-profile");
+        assert.strictEqual(
+            one("aws:ec2/instance:Instance").inputs.iamInstanceProfile,
+            "ssm-profile",
+        );
     });
 
     it("cannot look the source up through an invoke the test did not register", async () => {
         await assert.rejects(aws.ec2.getInstance({ instanceId: SOURCE.instanceId }));
-        assert.deepStrictEqual(calls.map((c) => c.token), ["aws:ec2/getInstance:getInstance"]);
+        assert.deepStrictEqual(
+            calls.map((c) => c.token),
+            ["aws:ec2/getInstance:getInstance"],
+        );
     });
 });
 
 describe("parseStackConfig: relaunch", () => {
-    async function problems(relaunch: unknown[], extra: Record<string, unknown> = {}): Promise<string[]> {
+    async function problems(
+        relaunch: unknown[],
+        extra: Record<string, unknown> = {},
+    ): Promise<string[]> {
         try {
             await parseStackConfig("dev", "us-east-1", { relaunch, ...extra });
             return [];
@@ -103,24 +140,43 @@ describe("parseStackConfig: relaunch", () => {
     }
 
     it("reads relaunch items", async () => {
-        const cfg = await parseStackConfig("dev", "us-east-1", { relaunch: [{ instanceId: "i-0123456789abcdef0", kmsKeyId: "alias/ami" }] });
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            relaunch: [{ instanceId: "i-0123456789abcdef0", kmsKeyId: "alias/ami" }],
+        });
         assert.deepStrictEqual(cfg.relaunch, [
-            { instanceId: "i-0123456789abcdef0", instanceType: undefined, subnetId: undefined, noReboot: false, kmsKeyId: "alias/ami" },
+            {
+                instanceId: "i-0123456789abcdef0",
+                instanceType: undefined,
+                subnetId: undefined,
+                noReboot: false,
+                kmsKeyId: "alias/ami",
+            },
         ]);
     });
 
     it("rejects a malformed instance id, instance type and KMS key", async () => {
-        assert.deepStrictEqual(await problems([{ instanceId: "i-xyz", instanceType: "large", kmsKeyId: "my-key" }]), [
-            'ssm-access:relaunch[0].instanceId = "i-xyz": must be an EC2 instance id: i- and 8 or 17 hex digits',
-        ]);
-        assert.deepStrictEqual(await problems([{ instanceId: "i-0123456789abcdef0", instanceType: "large", kmsKeyId: "my-key" }]), [
-            'ssm-access:relaunch[0].kmsKeyId = "my-key": must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME',
-            'ssm-access:relaunch[0].instanceType = "large": must be an EC2 instance type such as t3.micro or m7g.large',
-        ]);
+        assert.deepStrictEqual(
+            await problems([{ instanceId: "i-xyz", instanceType: "large", kmsKeyId: "my-key" }]),
+            [
+                'ssm-access:relaunch[0].instanceId = "i-xyz": must be an EC2 instance id: i- and 8 or 17 hex digits',
+            ],
+        );
+        assert.deepStrictEqual(
+            await problems([
+                { instanceId: "i-0123456789abcdef0", instanceType: "large", kmsKeyId: "my-key" },
+            ]),
+            [
+                'ssm-access:relaunch[0].kmsKeyId = "my-key": must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME',
+                'ssm-access:relaunch[0].instanceType = "large": must be an EC2 instance type such as t3.micro or m7g.large',
+            ],
+        );
     });
 
     it("rejects relaunch when the stack creates no instance profile", async () => {
-        const found = await problems([{ instanceId: "i-0123456789abcdef0" }], { instanceMode: "none", defaultHostManagement: true });
+        const found = await problems([{ instanceId: "i-0123456789abcdef0" }], {
+            instanceMode: "none",
+            defaultHostManagement: true,
+        });
         assert.deepStrictEqual(found, [
             'ssm-access:relaunch = ["i-0123456789abcdef0"]: relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide',
         ]);

@@ -9,7 +9,13 @@ const RESTART = {
     name: "RestartService",
     description: "Restart one allow-listed service",
     platform: "Linux" as const,
-    parameters: { Service: { type: "String" as const, description: "Service", allowedValues: ["nginx", "app"] } },
+    parameters: {
+        Service: {
+            type: "String" as const,
+            description: "Service",
+            allowedValues: ["nginx", "app"],
+        },
+    },
     commands: ["systemctl restart {{ Service }}"],
 };
 const BASE: RunCommandUsersArgs = {
@@ -21,12 +27,17 @@ const BASE: RunCommandUsersArgs = {
         { name: "otto", level: "operator", accessKeys: ["a", "b"] },
     ],
     documents: [RESTART],
-    operatorAccess: { documents: ["RestartService"], instanceTag: { key: "ssm-access:operators", value: "web" } },
+    operatorAccess: {
+        documents: ["RestartService"],
+        instanceTag: { key: "ssm-access:operators", value: "web" },
+    },
 };
 // AWS's AmazonSSMReadOnlyAccess managed policy (its published document).
 const SSM_READ_ONLY_DOCUMENT = {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"], Resource: "*" }],
+    Statement: [
+        { Effect: "Allow", Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"], Resource: "*" },
+    ],
 };
 const DOC_ARN = `arn:aws:ssm:us-east-1:${ACCOUNT}:document/RestartService`;
 const INSTANCE = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`;
@@ -35,7 +46,9 @@ const INSTANCE = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`;
 const SHELL_DOC = `arn:aws:ssm:us-east-1:${ACCOUNT}:document/AWS-RunShellScript`;
 
 function groupPolicy(level: string): any {
-    const p = ofType("aws:iam/groupPolicy:GroupPolicy").find((r) => r.inputs.group === `ssm-access-test-${level}`);
+    const p = ofType("aws:iam/groupPolicy:GroupPolicy").find(
+        (r) => r.inputs.group === `ssm-access-test-${level}`,
+    );
     return p && JSON.parse(p.inputs.policy);
 }
 
@@ -43,18 +56,24 @@ describe("RunCommandUsers", () => {
     it("creates one group per level, with the guide's admin policy and the read-only managed policy", async () => {
         new RunCommandUsers("u", BASE);
         await settled();
-        assert.deepStrictEqual(ofType("aws:iam/group:Group").map((g) => g.inputs.name).sort(), [
-            "ssm-access-test-admin",
-            "ssm-access-test-operator",
-            "ssm-access-test-read-only",
-        ]);
+        assert.deepStrictEqual(
+            ofType("aws:iam/group:Group")
+                .map((g) => g.inputs.name)
+                .sort(),
+            ["ssm-access-test-admin", "ssm-access-test-operator", "ssm-access-test-read-only"],
+        );
         assert.deepStrictEqual(groupPolicy("admin"), {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["ssm:*", "ec2:DescribeInstanceStatus"], Resource: "*" }],
+            Statement: [
+                { Effect: "Allow", Action: ["ssm:*", "ec2:DescribeInstanceStatus"], Resource: "*" },
+            ],
         });
         await assertValidIdentityPolicy(groupPolicy("admin"));
         assert.deepStrictEqual(
-            ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment").map((a) => [a.inputs.group, a.inputs.policyArn]),
+            ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment").map((a) => [
+                a.inputs.group,
+                a.inputs.policyArn,
+            ]),
             [["ssm-access-test-read-only", "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"]],
         );
     });
@@ -65,7 +84,9 @@ describe("RunCommandUsers", () => {
         assert.strictEqual(groupPolicy("admin"), undefined);
         assert.ok(
             ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment").some(
-                (a) => a.inputs.group === "ssm-access-test-admin" && a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
+                (a) =>
+                    a.inputs.group === "ssm-access-test-admin" &&
+                    a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
             ),
         );
     });
@@ -74,14 +95,19 @@ describe("RunCommandUsers", () => {
         new RunCommandUsers("u", BASE);
         await settled();
         assert.deepStrictEqual(
-            ofType("aws:iam/userGroupMembership:UserGroupMembership").map((m) => [m.inputs.user, m.inputs.groups]),
+            ofType("aws:iam/userGroupMembership:UserGroupMembership").map((m) => [
+                m.inputs.user,
+                m.inputs.groups,
+            ]),
             [
                 ["alice", ["ssm-access-test-admin"]],
                 ["rita", ["ssm-access-test-read-only"]],
                 ["otto", ["ssm-access-test-operator"]],
             ],
         );
-        const userScoped = recorded.filter((r) => /aws:iam\/(userPolicy|userPolicyAttachment|userLoginProfile)/.test(r.type));
+        const userScoped = recorded.filter((r) =>
+            /aws:iam\/(userPolicy|userPolicyAttachment|userLoginProfile)/.test(r.type),
+        );
         assert.deepStrictEqual(userScoped, []);
     });
 
@@ -90,7 +116,12 @@ describe("RunCommandUsers", () => {
         await settled();
         const doc = groupPolicy("operator");
         assert.deepStrictEqual(doc.Statement, [
-            { Sid: "SendOnlyTheseDocuments", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: [DOC_ARN] },
+            {
+                Sid: "SendOnlyTheseDocuments",
+                Effect: "Allow",
+                Action: ["ssm:SendCommand"],
+                Resource: [DOC_ARN],
+            },
             {
                 Sid: "SendOnlyToTaggedInstances",
                 Effect: "Allow",
@@ -98,22 +129,39 @@ describe("RunCommandUsers", () => {
                 Resource: "arn:aws:ec2:*:*:instance/*",
                 Condition: { StringEquals: { "ssm:resourceTag/ssm-access:operators": "web" } },
             },
-            { Sid: "ReadTheseDocuments", Effect: "Allow", Action: ["ssm:DescribeDocument", "ssm:GetDocument"], Resource: [DOC_ARN] },
+            {
+                Sid: "ReadTheseDocuments",
+                Effect: "Allow",
+                Action: ["ssm:DescribeDocument", "ssm:GetDocument"],
+                Resource: [DOC_ARN],
+            },
             {
                 Sid: "FollowCommands",
                 Effect: "Allow",
-                Action: ["ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "ssm:DescribeInstanceInformation", "ec2:DescribeInstanceStatus"],
+                Action: [
+                    "ssm:ListCommands",
+                    "ssm:ListCommandInvocations",
+                    "ssm:GetCommandInvocation",
+                    "ssm:DescribeInstanceInformation",
+                    "ec2:DescribeInstanceStatus",
+                ],
                 Resource: "*",
             },
             {
                 Sid: "DenyShellDocuments",
                 Effect: "Deny",
                 Action: ["ssm:SendCommand"],
-                Resource: ["arn:aws:ssm:*:*:document/AWS-RunShellScript", "arn:aws:ssm:*:*:document/AWS-RunPowerShellScript"],
+                Resource: [
+                    "arn:aws:ssm:*:*:document/AWS-RunShellScript",
+                    "arn:aws:ssm:*:*:document/AWS-RunPowerShellScript",
+                ],
             },
         ]);
         const actions = doc.Statement.flatMap((s: { Action: string[] }) => s.Action);
-        assert.ok(!actions.some((a: string) => a.endsWith("*")), "operators get no wildcard action such as ssm:*");
+        assert.ok(
+            !actions.some((a: string) => a.endsWith("*")),
+            "operators get no wildcard action such as ssm:*",
+        );
         await assertValidIdentityPolicy(doc);
     });
 
@@ -124,18 +172,38 @@ describe("RunCommandUsers", () => {
         const tagged = { "ssm:resourceTag/ssm-access:operators": "web" };
         assert.strictEqual(await decide(op, "ssm:SendCommand", DOC_ARN), "Allowed");
         assert.strictEqual(await decide(op, "ssm:SendCommand", INSTANCE, tagged), "Allowed");
-        assert.strictEqual(await decide(op, "ssm:SendCommand", INSTANCE, { "ssm:resourceTag/ssm-access:operators": "db" }), "ImplicitlyDenied");
+        assert.strictEqual(
+            await decide(op, "ssm:SendCommand", INSTANCE, {
+                "ssm:resourceTag/ssm-access:operators": "db",
+            }),
+            "ImplicitlyDenied",
+        );
         assert.strictEqual(await decide(op, "ssm:SendCommand", INSTANCE), "ImplicitlyDenied");
         assert.strictEqual(await decide(op, "ssm:SendCommand", SHELL_DOC), "ExplicitlyDenied");
-        assert.strictEqual(await decide(op, "ssm:SendCommand", `arn:aws:ssm:us-east-1:${ACCOUNT}:document/Other`), "ImplicitlyDenied");
+        assert.strictEqual(
+            await decide(op, "ssm:SendCommand", `arn:aws:ssm:us-east-1:${ACCOUNT}:document/Other`),
+            "ImplicitlyDenied",
+        );
         // Even next to the admin policy, the Deny keeps the shell closed.
-        assert.strictEqual(await decide([...op, groupPolicy("admin")], "ssm:SendCommand", SHELL_DOC), "ExplicitlyDenied");
+        assert.strictEqual(
+            await decide([...op, groupPolicy("admin")], "ssm:SendCommand", SHELL_DOC),
+            "ExplicitlyDenied",
+        );
     });
 
     it("lets read-only users send no command at all (IAM simulation)", async () => {
-        assert.strictEqual(await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", DOC_ARN), "ImplicitlyDenied");
-        assert.strictEqual(await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", SHELL_DOC), "ImplicitlyDenied");
-        assert.strictEqual(await decide([SSM_READ_ONLY_DOCUMENT], "ssm:ListCommands", "*"), "Allowed");
+        assert.strictEqual(
+            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", DOC_ARN),
+            "ImplicitlyDenied",
+        );
+        assert.strictEqual(
+            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", SHELL_DOC),
+            "ImplicitlyDenied",
+        );
+        assert.strictEqual(
+            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:ListCommands", "*"),
+            "Allowed",
+        );
     });
 
     it("creates the operator document as a schema 2.2 Command document with the constrained parameter", async () => {
@@ -146,7 +214,13 @@ describe("RunCommandUsers", () => {
         assert.deepStrictEqual(JSON.parse(doc.inputs.content), {
             schemaVersion: "2.2",
             description: "Restart one allow-listed service",
-            parameters: { Service: { type: "String", description: "Service", allowedValues: ["nginx", "app"] } },
+            parameters: {
+                Service: {
+                    type: "String",
+                    description: "Service",
+                    allowedValues: ["nginx", "app"],
+                },
+            },
             mainSteps: [
                 {
                     action: "aws:runShellScript",
@@ -161,11 +235,14 @@ describe("RunCommandUsers", () => {
     it("creates one access key per slot, its secret always a Pulumi secret", async () => {
         const c = new RunCommandUsers("u", BASE);
         await settled();
-        assert.deepStrictEqual(ofType("aws:iam/accessKey:AccessKey").map((k) => [k.name, k.inputs.user]), [
-            ["u-key-alice-2026-11", "alice"],
-            ["u-key-otto-a", "otto"],
-            ["u-key-otto-b", "otto"],
-        ]);
+        assert.deepStrictEqual(
+            ofType("aws:iam/accessKey:AccessKey").map((k) => [k.name, k.inputs.user]),
+            [
+                ["u-key-alice-2026-11", "alice"],
+                ["u-key-otto-a", "otto"],
+                ["u-key-otto-b", "otto"],
+            ],
+        );
         for (const user of Object.values(c.users)) {
             for (const key of Object.values(user.accessKeys)) {
                 assert.strictEqual(await pulumi.isSecret(key.secret!), true);
@@ -179,21 +256,33 @@ describe("RunCommandUsers", () => {
     it("with a PGP key, exports only the encrypted secret", async () => {
         const c = new RunCommandUsers("u", { ...BASE, pgpKey: "bW9jay1rZXk=" });
         await settled();
-        assert.ok(ofType("aws:iam/accessKey:AccessKey").every((k) => k.inputs.pgpKey === "bW9jay1rZXk="));
+        assert.ok(
+            ofType("aws:iam/accessKey:AccessKey").every((k) => k.inputs.pgpKey === "bW9jay1rZXk="),
+        );
         const key = c.users.alice.accessKeys["2026-11"];
         assert.strictEqual(key.secret, undefined);
         assert.match(await promiseOf(key.encryptedSecret!), /^wcBMA-encrypted-/);
     });
 
     it("keeps a slot's key when another slot is added: rotation without downtime", async () => {
-        new RunCommandUsers("u", { ...BASE, users: [{ name: "alice", level: "admin", accessKeys: ["2026-11"] }] });
+        new RunCommandUsers("u", {
+            ...BASE,
+            users: [{ name: "alice", level: "admin", accessKeys: ["2026-11"] }],
+        });
         await settled();
         const before = ofType("aws:iam/accessKey:AccessKey").map((k) => k.name);
         recorded.length = 0;
-        new RunCommandUsers("u", { ...BASE, users: [{ name: "alice", level: "admin", accessKeys: ["2026-11", "2027-05"] }] });
+        new RunCommandUsers("u", {
+            ...BASE,
+            users: [{ name: "alice", level: "admin", accessKeys: ["2026-11", "2027-05"] }],
+        });
         await settled();
         const after = ofType("aws:iam/accessKey:AccessKey").map((k) => k.name);
         assert.deepStrictEqual(before, ["u-key-alice-2026-11"]);
-        assert.deepStrictEqual(after, ["u-key-alice-2026-11", "u-key-alice-2027-05"], "the old slot's resource name is unchanged");
+        assert.deepStrictEqual(
+            after,
+            ["u-key-alice-2026-11", "u-key-alice-2027-05"],
+            "the old slot's resource name is unchanged",
+        );
     });
 });

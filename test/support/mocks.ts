@@ -64,8 +64,15 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): Rec
     }
 }
 
-void pulumi.runtime.setMocks(
-    {
+/**
+ * Installs the test mocks. Runs once on load; call it again after anything that installed its own
+ * (the driver's offline plan does, since it runs the program under mocks).
+ */
+export function installTestMocks(): void {
+    void pulumi.runtime.setMocks(testMocks, "ssm-access", "test", false);
+}
+
+const testMocks: pulumi.runtime.Mocks = {
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const state = { ...args.inputs, ...fakeState(args.type, args.name, args.inputs) };
             const id =
@@ -83,13 +90,10 @@ void pulumi.runtime.setMocks(
                     `unexpected invoke ${args.token}: register it with onCall() in the test`,
                 );
             }
-            return handler(args.inputs);
-        },
+        return handler(args.inputs);
     },
-    "ssm-access",
-    "test",
-    false,
-);
+};
+installTestMocks();
 
 /** The value of an output, awaited (no `done` callbacks); rejects when the output fails. */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -103,7 +107,12 @@ export async function settled(): Promise<RecordedResource[]> {
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
         timer = setTimeout(
-            () => reject(new Error("registrations still pending after 10 s: an earlier failed output left work waiting (call discardFailedWork)")),
+            () =>
+                reject(
+                    new Error(
+                        "registrations still pending after 10 s: an earlier failed output left work waiting (call discardFailedWork)",
+                    ),
+                ),
             10_000,
         );
     });

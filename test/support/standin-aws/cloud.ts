@@ -26,7 +26,9 @@ export interface Cloud {
 export function standInDir(): string {
     const dir = process.env.SSM_ACCESS_STANDIN_DIR;
     if (!dir) {
-        throw new Error("SSM_ACCESS_STANDIN_DIR is not set: the stand-in aws provider is for tests only");
+        throw new Error(
+            "SSM_ACCESS_STANDIN_DIR is not set: the stand-in aws provider is for tests only",
+        );
     }
     fs.mkdirSync(dir, { recursive: true });
     return dir;

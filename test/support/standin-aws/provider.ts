@@ -62,7 +62,11 @@ const FORCE_NEW: Record<string, string[]> = {
     "aws:iam/accessKey:AccessKey": ["user", "pgpKey"],
     "aws:ssm/document:Document": ["name", "documentType"],
     "aws:ssm/serviceSetting:ServiceSetting": ["settingId"],
-    "aws:ec2/amiFromInstance:AmiFromInstance": ["sourceInstanceId", "snapshotWithoutReboot", "name"],
+    "aws:ec2/amiFromInstance:AmiFromInstance": [
+        "sourceInstanceId",
+        "snapshotWithoutReboot",
+        "name",
+    ],
     "aws:ec2/amiCopy:AmiCopy": ["sourceAmiId", "kmsKeyId", "encrypted", "name"],
     "aws:ec2/instance:Instance": ["ami", "subnetId", "availabilityZone"],
 };
@@ -76,25 +80,51 @@ const POLICY_PROPS: Record<string, string> = {
 function checkInputs(type: string, news: Props): provider.CheckFailure[] {
     const failures: provider.CheckFailure[] = [];
     const limit = NAME_LIMITS[type];
-    if (limit && typeof news.name === "string" && (news.name.length > limit || !/^[\w+=,.@-]+$/.test(news.name))) {
-        failures.push({ property: "name", reason: `ValidationError: name "${news.name}" must be 1-${limit} characters of [\\w+=,.@-]` });
+    if (
+        limit &&
+        typeof news.name === "string" &&
+        (news.name.length > limit || !/^[\w+=,.@-]+$/.test(news.name))
+    ) {
+        failures.push({
+            property: "name",
+            reason: `ValidationError: name "${news.name}" must be 1-${limit} characters of [\\w+=,.@-]`,
+        });
     }
     const policyProp = POLICY_PROPS[type];
     if (policyProp && news[policyProp] !== undefined && news[policyProp] !== UNKNOWN) {
         try {
             const doc = JSON.parse(news[policyProp]);
-            if (type !== "aws:ssm/document:Document" && (doc.Version !== "2012-10-17" || !doc.Statement)) {
-                failures.push({ property: policyProp, reason: "MalformedPolicyDocument: Version 2012-10-17 and Statement are required" });
+            if (
+                type !== "aws:ssm/document:Document" &&
+                (doc.Version !== "2012-10-17" || !doc.Statement)
+            ) {
+                failures.push({
+                    property: policyProp,
+                    reason: "MalformedPolicyDocument: Version 2012-10-17 and Statement are required",
+                });
             }
         } catch {
-            failures.push({ property: policyProp, reason: "MalformedPolicyDocument: the document is not valid JSON" });
+            failures.push({
+                property: policyProp,
+                reason: "MalformedPolicyDocument: the document is not valid JSON",
+            });
         }
     }
     if (news.path !== undefined && !/^\/(?:[\x21-\x7E]*\/)?$/.test(news.path)) {
-        failures.push({ property: "path", reason: `ValidationError: path "${news.path}" must begin and end with /` });
+        failures.push({
+            property: "path",
+            reason: `ValidationError: path "${news.path}" must begin and end with /`,
+        });
     }
-    if (type === "aws:iam/role:Role" && news.maxSessionDuration !== undefined && (news.maxSessionDuration < 3600 || news.maxSessionDuration > 43200)) {
-        failures.push({ property: "maxSessionDuration", reason: "ValidationError: must be between 3600 and 43200" });
+    if (
+        type === "aws:iam/role:Role" &&
+        news.maxSessionDuration !== undefined &&
+        (news.maxSessionDuration < 3600 || news.maxSessionDuration > 43200)
+    ) {
+        failures.push({
+            property: "maxSessionDuration",
+            reason: "ValidationError: must be between 3600 and 43200",
+        });
     }
     return failures;
 }
@@ -121,7 +151,11 @@ function arnFor(type: string, props: Props, region: string): string | undefined 
 
 async function encryptFor(pgpKey: string, secret: string): Promise<string> {
     const key = await openpgp.readKey({ binaryKey: Buffer.from(pgpKey, "base64") });
-    const message = await openpgp.encrypt({ message: await openpgp.createMessage({ text: secret }), encryptionKeys: key, format: "binary" });
+    const message = await openpgp.encrypt({
+        message: await openpgp.createMessage({ text: secret }),
+        encryptionKeys: key,
+        format: "binary",
+    });
     return Buffer.from(message as Uint8Array).toString("base64");
 }
 
@@ -150,7 +184,9 @@ export class StandInAws implements provider.Provider {
         const o = unwrap(olds);
         const n = unwrap(news);
         const changed = Object.keys({ ...n, ...o.standInInputs }).filter(
-            (k) => k !== "standInInputs" && JSON.stringify(n[k]) !== JSON.stringify(o.standInInputs?.[k]),
+            (k) =>
+                k !== "standInInputs" &&
+                JSON.stringify(n[k]) !== JSON.stringify(o.standInInputs?.[k]),
         );
         const replaces = changed.filter((k) => (FORCE_NEW[type] ?? []).includes(k));
         record({ method: "diff", type, name, changed, replaces });
@@ -160,7 +196,15 @@ export class StandInAws implements provider.Provider {
     async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
         const { type, name } = parseUrn(urn);
         const props = unwrap(inputs);
-        record({ method: "create", type, name, inputs: type === "aws:iam/accessKey:AccessKey" ? { user: props.user, pgp: Boolean(props.pgpKey) } : props });
+        record({
+            method: "create",
+            type,
+            name,
+            inputs:
+                type === "aws:iam/accessKey:AccessKey"
+                    ? { user: props.user, pgp: Boolean(props.pgpKey) }
+                    : props,
+        });
         const outs: Props = { ...props, standInInputs: props };
         let id: string = props.name ?? `${name}-${hex(8)}`;
         const arn = arnFor(type, props, this.region);
@@ -186,7 +230,10 @@ export class StandInAws implements provider.Provider {
             }
             outs.status = props.status ?? "Active";
         }
-        if (type === "aws:ec2/amiFromInstance:AmiFromInstance" || type === "aws:ec2/amiCopy:AmiCopy") {
+        if (
+            type === "aws:ec2/amiFromInstance:AmiFromInstance" ||
+            type === "aws:ec2/amiCopy:AmiCopy"
+        ) {
             id = `ami-${hex(17)}`;
             outs.arn = `arn:aws:ec2:${this.region}::image/${id}`;
         }
@@ -197,15 +244,27 @@ export class StandInAws implements provider.Provider {
         }
         withCloud((cloud: Cloud) => {
             if (type === "aws:iam/accessKey:AccessKey") {
-                const keys = Object.values(cloud.objects).filter((o) => o.type === type && o.props.user === props.user);
+                const keys = Object.values(cloud.objects).filter(
+                    (o) => o.type === type && o.props.user === props.user,
+                );
                 if (keys.length >= 2) {
-                    fail(`LimitExceeded: Cannot exceed quota for AccessKeysPerUser: 2 (user ${props.user})`);
+                    fail(
+                        `LimitExceeded: Cannot exceed quota for AccessKeysPerUser: 2 (user ${props.user})`,
+                    );
                 }
             }
-            if (type === "aws:ec2/amiFromInstance:AmiFromInstance" && !this.instanceExists(cloud, props.sourceInstanceId)) {
-                fail(`InvalidInstanceID.NotFound: The instance ID '${props.sourceInstanceId}' does not exist`);
+            if (
+                type === "aws:ec2/amiFromInstance:AmiFromInstance" &&
+                !this.instanceExists(cloud, props.sourceInstanceId)
+            ) {
+                fail(
+                    `InvalidInstanceID.NotFound: The instance ID '${props.sourceInstanceId}' does not exist`,
+                );
             }
-            if (type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && !this.roleExists(cloud, props.role)) {
+            if (
+                type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+                !this.roleExists(cloud, props.role)
+            ) {
                 fail(`NoSuchEntity: The role with name ${props.role} cannot be found.`);
             }
             if (cloud.objects[id]) {
@@ -220,10 +279,17 @@ export class StandInAws implements provider.Provider {
         const { type, name } = parseUrn(urn);
         record({ method: "read", type, name });
         const found = withCloud((cloud) => cloud.objects[id]);
-        return found ? { id, props: { ...found.props } } : { id: undefined as unknown as string, props: props ?? {} };
+        return found
+            ? { id, props: { ...found.props } }
+            : { id: undefined as unknown as string, props: props ?? {} };
     }
 
-    async update(id: string, urn: string, _olds: Props, news: Props): Promise<provider.UpdateResult> {
+    async update(
+        id: string,
+        urn: string,
+        _olds: Props,
+        news: Props,
+    ): Promise<provider.UpdateResult> {
         const { type, name } = parseUrn(urn);
         const props = unwrap(news);
         record({ method: "update", type, name, inputs: props });
@@ -247,13 +313,26 @@ export class StandInAws implements provider.Provider {
         const args = unwrap(inputs);
         record({ method: "invoke", token, inputs: args });
         const found = withCloud((cloud) => this.answer(cloud, token, args));
-        return "failure" in found ? { failures: [{ property: "", reason: found.failure }] } : { outputs: found.outputs };
+        return "failure" in found
+            ? { failures: [{ property: "", reason: found.failure }] }
+            : { outputs: found.outputs };
     }
 
-    private answer(cloud: Cloud, token: string, args: Props): { outputs: Props } | { failure: string } {
+    private answer(
+        cloud: Cloud,
+        token: string,
+        args: Props,
+    ): { outputs: Props } | { failure: string } {
         switch (token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { outputs: { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDASTANDIN", id: ACCOUNT } };
+                return {
+                    outputs: {
+                        accountId: ACCOUNT,
+                        arn: `arn:aws:iam::${ACCOUNT}:user/ci`,
+                        userId: "AIDASTANDIN",
+                        id: ACCOUNT,
+                    },
+                };
             case "aws:index/getPartition:getPartition":
                 return { outputs: { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" } };
             case "aws:index/getRegion:getRegion":
@@ -261,29 +340,56 @@ export class StandInAws implements provider.Provider {
             case "aws:iam/getRole:getRole": {
                 const role = cloud.roles[args.name] ?? this.createdRole(cloud, args.name);
                 return role
-                    ? { outputs: { name: args.name, id: args.name, arn: role.arn, assumeRolePolicy: role.assumeRolePolicy } }
+                    ? {
+                          outputs: {
+                              name: args.name,
+                              id: args.name,
+                              arn: role.arn,
+                              assumeRolePolicy: role.assumeRolePolicy,
+                          },
+                      }
                     : { failure: `NoSuchEntity: The role with name ${args.name} cannot be found.` };
             }
             case "aws:iam/getInstanceProfile:getInstanceProfile": {
-                const profile = Object.values(cloud.objects).find((o) => o.type === "aws:iam/instanceProfile:InstanceProfile" && o.props.name === args.name);
+                const profile = Object.values(cloud.objects).find(
+                    (o) =>
+                        o.type === "aws:iam/instanceProfile:InstanceProfile" &&
+                        o.props.name === args.name,
+                );
                 return profile
-                    ? { outputs: { name: args.name, id: args.name, arn: profile.props.arn, roleName: profile.props.role } }
+                    ? {
+                          outputs: {
+                              name: args.name,
+                              id: args.name,
+                              arn: profile.props.arn,
+                              roleName: profile.props.role,
+                          },
+                      }
                     : { failure: `NoSuchEntity: Instance Profile ${args.name} cannot be found.` };
             }
             case "aws:ec2/getInstance:getInstance": {
                 const instance = cloud.instances[args.instanceId];
                 return instance
                     ? { outputs: { ...instance, id: args.instanceId, instanceId: args.instanceId } }
-                    : { failure: `InvalidInstanceID.NotFound: The instance ID '${args.instanceId}' does not exist` };
+                    : {
+                          failure: `InvalidInstanceID.NotFound: The instance ID '${args.instanceId}' does not exist`,
+                      };
             }
             default:
                 return { failure: `the stand-in aws provider does not answer ${token}` };
         }
     }
 
-    private createdRole(cloud: Cloud, name: string): { arn: string; assumeRolePolicy: string } | undefined {
-        const role = Object.values(cloud.objects).find((o) => o.type === "aws:iam/role:Role" && o.props.name === name);
-        return role ? { arn: String(role.props.arn), assumeRolePolicy: String(role.props.assumeRolePolicy) } : undefined;
+    private createdRole(
+        cloud: Cloud,
+        name: string,
+    ): { arn: string; assumeRolePolicy: string } | undefined {
+        const role = Object.values(cloud.objects).find(
+            (o) => o.type === "aws:iam/role:Role" && o.props.name === name,
+        );
+        return role
+            ? { arn: String(role.props.arn), assumeRolePolicy: String(role.props.assumeRolePolicy) }
+            : undefined;
     }
 
     private roleExists(cloud: Cloud, name: string): boolean {
@@ -291,6 +397,11 @@ export class StandInAws implements provider.Provider {
     }
 
     private instanceExists(cloud: Cloud, id: string): boolean {
-        return id in cloud.instances || Object.values(cloud.objects).some((o) => o.type === "aws:ec2/instance:Instance" && o.props.id === id);
+        return (
+            id in cloud.instances ||
+            Object.values(cloud.objects).some(
+                (o) => o.type === "aws:ec2/instance:Instance" && o.props.id === id,
+            )
+        );
     }
 }

@@ -1,0 +1,131 @@
+import { parseArgs } from "util";
+import { UsageError } from "./errors";
+
+export const COMMANDS = [
+    "plan",
+    "preview",
+    "up",
+    "refresh",
+    "destroy",
+    "outputs",
+    "export-keys",
+] as const;
+export type CliCommand = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+    command: CliCommand;
+    env?: string;
+    parallel: number;
+    json: boolean;
+    yes: boolean;
+    allowReplace: boolean;
+    failFast: boolean;
+    backend?: string;
+    verbose: boolean;
+    out?: string;
+    recipient?: string;
+    plaintext: boolean;
+}
+
+export const DEFAULT_PARALLEL = 4;
+
+export const USAGE = `Usage: npm run stacks -- <command> [options]
+
+Commands:
+  plan         offline: run the program under mocks and show what would be created (default)
+  preview      preview every selected stack with the real engine
+  up           preview, refuse replacing keys/users/instances without --allow-replace, then apply
+  refresh      refresh state from the cloud
+  destroy      destroy the selected stacks
+  outputs      show stack outputs (secrets as [secret])
+  export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
+
+Options:
+  --env a,b          stacks to run (default: every Pulumi.<stack>.yaml)
+  --parallel N       stacks at once (default ${DEFAULT_PARALLEL})
+  --json             one JSON document on stdout; progress on stderr
+  --yes              confirm up/destroy (required when stdin is not a terminal)
+  --allow-replace    let up replace or delete access keys, users or instances
+  --fail-fast        stop the other stacks after the first failure
+  --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
+  --out DIR          export-keys: folder to write to
+  --recipient FILE   export-keys: armored OpenPGP public key to encrypt to
+  --plaintext        export-keys: write an AWS credentials file (mode 0600) instead
+  --verbose          show raw errors and stack traces
+`;
+
+export function parseCli(argv: string[]): CliArgs {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            strict: true,
+            options: {
+                env: { type: "string" },
+                parallel: { type: "string" },
+                json: { type: "boolean", default: false },
+                yes: { type: "boolean", short: "y", default: false },
+                "allow-replace": { type: "boolean", default: false },
+                "fail-fast": { type: "boolean", default: false },
+                backend: { type: "string" },
+                verbose: { type: "boolean", short: "v", default: false },
+                out: { type: "string" },
+                recipient: { type: "string" },
+                plaintext: { type: "boolean", default: false },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        });
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+        throw new UsageError("");
+    }
+    const command = (positionals[0] ?? "plan") as CliCommand;
+    if (!COMMANDS.includes(command)) {
+        throw new UsageError(
+            `unknown command "${positionals[0]}"; commands: ${COMMANDS.join(", ")}`,
+        );
+    }
+    if (positionals.length > 1) {
+        throw new UsageError(
+            `unexpected argument "${positionals[1]}": select stacks with --env ${positionals[1]}`,
+        );
+    }
+    const parallel = values.parallel === undefined ? DEFAULT_PARALLEL : Number(values.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) {
+        throw new UsageError(`--parallel "${values.parallel}": give a whole number from 1 to 64`);
+    }
+    const args: CliArgs = {
+        command,
+        env: values.env,
+        parallel,
+        json: values.json ?? false,
+        yes: values.yes ?? false,
+        allowReplace: values["allow-replace"] ?? false,
+        failFast: values["fail-fast"] ?? false,
+        backend: values.backend,
+        verbose: values.verbose ?? false,
+        out: values.out,
+        recipient: values.recipient,
+        plaintext: values.plaintext ?? false,
+    };
+    if (command === "export-keys") {
+        if (!args.env || args.env.includes(",")) {
+            throw new UsageError("export-keys: name exactly one stack with --env STACK");
+        }
+        if (!args.out) {
+            throw new UsageError("export-keys: give the folder to write to with --out DIR");
+        }
+        if (!args.recipient && !args.plaintext) {
+            throw new UsageError(
+                "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
+            );
+        }
+    } else if (args.out || args.recipient || args.plaintext) {
+        throw new UsageError("--out, --recipient and --plaintext belong to export-keys");
+    }
+    return args;
+}

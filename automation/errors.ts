@@ -1,0 +1,70 @@
+/** Errors the driver explains in plain language instead of printing a stack trace. */
+
+/** Bad command line: exit code 2, with the usage hint. */
+export class UsageError extends Error {
+    readonly name = "UsageError";
+}
+
+/** A failure already worded for a person (what happened and what to do). */
+export class DriverError extends Error {
+    readonly name = "DriverError";
+}
+
+const LOCK_ADVICE = (stack: string) =>
+    `Stack "${stack}" is locked by another update. Wait for it to finish. If none is running ` +
+    `(an earlier run was killed), remove the stale lock: for a file backend delete ` +
+    `<backend>/.pulumi/locks/*/ssm-access/${stack}/*.json; for Pulumi Cloud run \`pulumi cancel --stack ${stack}\`.`;
+
+/**
+ * One clear sentence (or a few lines for configuration problems) for an error from a stack
+ * operation. The raw text is kept for --verbose.
+ */
+export function explain(err: unknown, stack: string): string {
+    const name = (err as { name?: string })?.name ?? "";
+    const text = err instanceof Error ? err.message : String(err);
+    if (err instanceof DriverError || err instanceof UsageError) {
+        return text;
+    }
+    if (name === "ConcurrentUpdateError" || /conflict|currently locked|\[409\]/i.test(text)) {
+        return LOCK_ADVICE(stack);
+    }
+    if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {
+        return "The Pulumi CLI was not found on PATH. Run scripts/install-pulumi.sh (builds it with Go, offline) or install it from pulumi.com, then add it to PATH.";
+    }
+    if (/passphrase must be set|PULUMI_CONFIG_PASSPHRASE/i.test(text) && !/incorrect/i.test(text)) {
+        return `Stack "${stack}" needs its passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.`;
+    }
+    if (/incorrect passphrase/i.test(text)) {
+        return `The passphrase for stack "${stack}" is wrong: check PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.`;
+    }
+    const config =
+        /Invalid configuration for stack "[^"]+" \(\d+ problems?\):\n((?:\s+- .*\n?)+)/.exec(text);
+    if (config) {
+        return `Invalid configuration for stack "${stack}":\n${config[1].trimEnd()}`;
+    }
+    if (
+        /no resource plugin|could not find plugin|failed to (download|install) plugin/i.test(text)
+    ) {
+        return `A provider plugin is missing for stack "${stack}" and could not be installed: ${firstLine(text, /plugin/i)}`;
+    }
+    if (
+        /NoCredentialProviders|no valid credential sources|ExpiredToken|InvalidClientTokenId|UnrecognizedClientException/i.test(
+            text,
+        )
+    ) {
+        return `AWS rejected or could not find credentials for stack "${stack}": configure AWS credentials (AWS_PROFILE, SSO login or environment variables) for the stack's account.`;
+    }
+    if (name === "StackNotFoundError") {
+        return `Stack "${stack}" does not exist in this backend yet: run \`up\` to create it.`;
+    }
+    return firstLine(text, /error:/i) || text.split("\n")[0];
+}
+
+/** The first line matching `pattern`, trimmed, or the first non-empty line. */
+function firstLine(text: string, pattern: RegExp): string {
+    const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
+    return (lines.find((l) => pattern.test(l)) ?? lines[0] ?? "").replace(/^error:\s*/i, "");
+}

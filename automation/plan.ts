@@ -1,0 +1,176 @@
+/**
+ * `plan`: the real program for each stack under Pulumi mocks. No CLI, no backend, no AWS
+ * credentials. Resources are recorded as declared; anything only AWS can answer (lookups, and
+ * every value computed from them or from a created resource) stays unknown and is shown as such,
+ * never invented.
+ */
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, RawConfig, parseStackConfig } from "../config";
+import { declareStack } from "../program";
+import { readStackConfig } from "./stacks";
+
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const KNOWN_AT_DEPLOY = "[known at deploy]";
+export const SECRET = "[secret]";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** Inputs that hold a JSON document: shown parsed, in full. */
+const DOCUMENT_INPUTS = new Set(["assumeRolePolicy", "policy", "content"]);
+
+export interface PlannedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface Lookup {
+    token: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface StackPlan {
+    stack: string;
+    resources: PlannedResource[];
+    /** Invokes AWS answers at deploy time; their results are unknown in the plan. */
+    lookups: Lookup[];
+    error?: string;
+}
+
+/** Mock-runtime values as a person should read them: unknowns and secrets marked, documents parsed. */
+export function render(value: unknown, key = ""): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v) => render(v));
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj.__pulumiUnknown === true) {
+            return KNOWN_AT_DEPLOY;
+        }
+        if (SECRET_SIG in obj) {
+            return SECRET;
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, render(v, k)]));
+    }
+    if (typeof value === "string") {
+        if (value === UNKNOWN_SENTINEL) {
+            return KNOWN_AT_DEPLOY;
+        }
+        if (DOCUMENT_INPUTS.has(key)) {
+            try {
+                return render(JSON.parse(value));
+            } catch {
+                return value;
+            }
+        }
+    }
+    return value;
+}
+
+/** Stack config as the engine would give it: Pulumi.yaml defaults, then the stack's values. */
+export function effectiveConfig(
+    projectDir: string,
+    stack: string,
+): { region: unknown; raw: RawConfig } {
+    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
+        config?: Record<string, { default?: unknown }>;
+    };
+    const raw: RawConfig = {};
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        if (decl && "default" in decl) {
+            raw[key] = decl.default;
+        }
+    }
+    const stackConfig = readStackConfig(projectDir, stack);
+    for (const [fullKey, value] of Object.entries(stackConfig)) {
+        const [ns, key] = fullKey.split(":", 2);
+        if (ns === PROJECT) {
+            raw[key] =
+                value && typeof value === "object" && "secure" in (value as object)
+                    ? SECRET
+                    : value;
+        }
+    }
+    return { region: stackConfig["aws:region"], raw };
+}
+
+/** Plans one stack in this process. Stacks must be planned one at a time (mocks are global). */
+export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
+    const resources: PlannedResource[] = [];
+    const lookups: Lookup[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: render(args.inputs) as Record<string, unknown>,
+                });
+                // Echo the inputs, as a real preview does; ids, ARNs and provider-chosen names stay unknown.
+                return { id: "", state: args.inputs };
+            },
+            call(args) {
+                lookups.push({
+                    token: args.token,
+                    inputs: render(args.inputs) as Record<string, unknown>,
+                });
+                return { result: UNKNOWN_SENTINEL };
+            },
+        },
+        PROJECT,
+        stack,
+        true,
+    );
+    try {
+        const { region, raw } = effectiveConfig(projectDir, stack);
+        declareStack(await parseStackConfig(stack, region, raw));
+        await waitForRegistrations();
+    } catch (err) {
+        return { stack, resources: [], lookups: [], error: (err as Error).message };
+    }
+    resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    return { stack, resources, lookups };
+}
+
+async function waitForRegistrations(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}
+
+/** The plan as a person reads it: resources by type, every policy document in full, the lookups. */
+export function formatPlan(plan: StackPlan): string {
+    const lines = [`Stack ${plan.stack}`];
+    if (plan.error) {
+        return [...lines, `  error: ${plan.error.split("\n").join("\n  ")}`].join("\n");
+    }
+    const byType = new Map<string, string[]>();
+    for (const r of plan.resources) {
+        byType.set(r.type, [...(byType.get(r.type) ?? []), r.name]);
+    }
+    lines.push(`  ${plan.resources.length} resources would be created:`);
+    for (const [type, names] of byType) {
+        lines.push(`    ${type} (${names.length})`, ...names.map((n) => `      ${n}`));
+    }
+    for (const r of plan.resources) {
+        for (const key of DOCUMENT_INPUTS) {
+            const doc = r.inputs[key];
+            if (doc && typeof doc === "object") {
+                lines.push(
+                    `  ${r.type} ${r.name} ${key}:`,
+                    ...JSON.stringify(doc, null, 2)
+                        .split("\n")
+                        .map((l) => `    ${l}`),
+                );
+            }
+        }
+    }
+    if (plan.lookups.length > 0) {
+        lines.push(
+            `  Deploy-time lookups (AWS answers these at preview/up; values derived from them show as ${KNOWN_AT_DEPLOY}):`,
+        );
+        lines.push(...plan.lookups.map((l) => `    ${l.token} ${JSON.stringify(l.inputs)}`));
+    }
+    return lines.join("\n");
+}

@@ -1,0 +1,168 @@
+/** The StackEngine on the Pulumi Automation API and the real CLI. */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import { promisify } from "util";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { DriverError } from "./errors";
+import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./engine";
+
+const execFileAsync = promisify(execFile);
+
+export interface BackendChoice {
+    url: string;
+    /** Why this backend: "--backend", "PULUMI_BACKEND_URL", "logged in" or "default". */
+    source: string;
+}
+
+/**
+ * The backend to use: --backend, else PULUMI_BACKEND_URL, else the one `pulumi login` chose,
+ * else a file backend inside the project (git-ignored), so nothing outside it is needed.
+ */
+export function resolveBackend(
+    projectDir: string,
+    flag: string | undefined,
+    env: NodeJS.ProcessEnv,
+): BackendChoice {
+    if (flag) {
+        return { url: flag, source: "--backend" };
+    }
+    if (env.PULUMI_BACKEND_URL) {
+        return { url: env.PULUMI_BACKEND_URL, source: "PULUMI_BACKEND_URL" };
+    }
+    const home = env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
+    try {
+        const creds = JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8")) as {
+            current?: string;
+        };
+        if (creds.current) {
+            return { url: creds.current, source: "logged in" };
+        }
+    } catch {
+        // Not logged in: fall through to the project's own file backend.
+    }
+    return { url: `file://${path.join(projectDir, ".pulumi-state")}`, source: "default" };
+}
+
+/** A passphrase is needed for file and cloud-storage backends (not Pulumi Cloud's own secrets). */
+export function needsPassphrase(backendUrl: string): boolean {
+    return /^(file|s3|azblob|gs):\/\//.test(backendUrl);
+}
+
+export function passphraseConfigured(env: NodeJS.ProcessEnv): boolean {
+    return Boolean(env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE);
+}
+
+/** Serializes stack selection: concurrent `pulumi stack select` in one workspace race. */
+class Mutex {
+    private tail: Promise<unknown> = Promise.resolve();
+    run<T>(fn: () => Promise<T>): Promise<T> {
+        const result = this.tail.then(fn, fn);
+        this.tail = result.catch(() => undefined);
+        return result;
+    }
+}
+
+export class PulumiEngine implements StackEngine {
+    private readonly stacks = new Map<string, Promise<Stack>>();
+    private readonly select = new Mutex();
+
+    constructor(
+        private readonly projectDir: string,
+        private readonly backend: BackendChoice,
+        private readonly env: NodeJS.ProcessEnv = process.env,
+    ) {
+        if (backend.source === "default") {
+            fs.mkdirSync(path.join(projectDir, ".pulumi-state"), { recursive: true });
+        }
+    }
+
+    private stack(name: string): Promise<Stack> {
+        let found = this.stacks.get(name);
+        if (!found) {
+            found = this.select.run(async () => {
+                if (needsPassphrase(this.backend.url) && !passphraseConfigured(this.env)) {
+                    throw new DriverError(
+                        `Stack "${name}" uses a passphrase (backend ${this.backend.url}) and none is set: ` +
+                            "set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.",
+                    );
+                }
+                const envVars = Object.fromEntries(
+                    Object.entries({
+                        ...this.env,
+                        PULUMI_BACKEND_URL: this.backend.url,
+                        PULUMI_SKIP_UPDATE_CHECK: "true",
+                    }).filter((e): e is [string, string] => e[1] !== undefined),
+                );
+                return LocalWorkspace.createOrSelectStack(
+                    { stackName: name, workDir: this.projectDir },
+                    { envVars },
+                );
+            });
+            this.stacks.set(name, found);
+        }
+        return found;
+    }
+
+    async run(command: Command, name: string, opts: OpOptions): Promise<OpResult> {
+        const stack = await this.stack(name);
+        const steps: Step[] = [];
+        let summary: OpMap | undefined;
+        const onEvent = (event: EngineEvent) => {
+            const meta = event.resourcePreEvent?.metadata;
+            if (meta && meta.type !== "pulumi:pulumi:Stack") {
+                const step = { op: meta.op, urn: meta.urn, type: meta.type };
+                steps.push(step);
+                opts.onStep(step);
+            }
+            if (event.summaryEvent) {
+                summary = event.summaryEvent.resourceChanges;
+            }
+        };
+        const common = { onEvent, signal: opts.signal };
+        switch (command) {
+            case "preview": {
+                const result = await stack.preview(common);
+                summary = result.changeSummary;
+                break;
+            }
+            case "up":
+                summary = (await stack.up(common)).summary.resourceChanges ?? summary;
+                break;
+            case "refresh":
+                summary = (await stack.refresh(common)).summary.resourceChanges ?? summary;
+                break;
+            case "destroy":
+                summary = (await stack.destroy(common)).summary.resourceChanges ?? summary;
+                break;
+        }
+        return { changes: changesFrom(summary ?? {}), steps };
+    }
+
+    async outputs(name: string): Promise<Record<string, unknown>> {
+        const stack = await this.stack(name);
+        // The CLI's own masking covers secrets nested inside an output (e.g. one user's key).
+        const cli = (stack.workspace as LocalWorkspace).pulumiCommand.command;
+        const { stdout } = await execFileAsync(
+            cli,
+            ["stack", "output", "--json", "--stack", name],
+            {
+                cwd: this.projectDir,
+                env: {
+                    ...this.env,
+                    PULUMI_BACKEND_URL: this.backend.url,
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                },
+                maxBuffer: 64 * 1024 * 1024,
+            },
+        );
+        return JSON.parse(stdout) as Record<string, unknown>;
+    }
+
+    async secretOutputs(name: string): Promise<Record<string, unknown>> {
+        const stack = await this.stack(name);
+        const outputs = await stack.outputs();
+        return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
+    }
+}

@@ -1,0 +1,49 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { UsageError } from "./errors";
+
+const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
+
+/** Every stack that has a Pulumi.<stack>.yaml beside Pulumi.yaml, sorted. */
+export function discoverStacks(projectDir: string): string[] {
+    return fs
+        .readdirSync(projectDir)
+        .map((f) => STACK_FILE.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The stacks --env names (comma-separated), or all known ones; an unknown name lists the known. */
+export function selectStacks(known: string[], env?: string): string[] {
+    if (!env) {
+        if (known.length === 0) {
+            throw new UsageError("no stacks found: add a Pulumi.<stack>.yaml beside Pulumi.yaml");
+        }
+        return known;
+    }
+    const wanted = [
+        ...new Set(
+            env
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean),
+        ),
+    ];
+    const unknown = wanted.filter((s) => !known.includes(s));
+    if (unknown.length > 0 || wanted.length === 0) {
+        throw new UsageError(
+            `--env: unknown stack ${unknown.map((s) => `"${s}"`).join(", ") || '""'}; known stacks: ${known.join(", ")}`,
+        );
+    }
+    return wanted;
+}
+
+/** The `config:` map of Pulumi.<stack>.yaml, values as YAML typed them. */
+export function readStackConfig(projectDir: string, stack: string): Record<string, unknown> {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
+        config?: Record<string, unknown>;
+    };
+    return doc.config ?? {};
+}
