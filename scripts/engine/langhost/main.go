@@ -15,11 +15,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"google.golang.org/grpc"
 	pbempty "google.golang.org/protobuf/types/known/emptypb"
@@ -91,6 +93,92 @@ func (h *host) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDepe
 
 // Dependencies are the project's own business (npm ci); there is nothing to install here.
 func (h *host) InstallDependencies(*pulumirpc.InstallDependenciesRequest, pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
+	return nil
+}
+
+// findUp returns dir/rel or the same path in the nearest parent folder that has it.
+func findUp(dir, rel string) (string, bool) {
+	for {
+		candidate := filepath.Join(dir, rel)
+		if _, err := os.Stat(candidate); err == nil {
+			return candidate, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// RunPlugin runs a Node.js plugin; the engine uses it for CrossGuard policy packs, as the real host
+// does, through @pulumi/pulumi/cmd/run-policy-pack, streaming its output back to the engine.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetPwd()
+	}
+	if req.GetKind() != "analyzer" {
+		return fmt.Errorf("the test language host runs only policy packs, not %q plugins", req.GetKind())
+	}
+	entry := filepath.Join("node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack")
+	runPath, ok := findUp(dir, entry)
+	if !ok {
+		return fmt.Errorf("%s not found above %s: run npm ci", entry, dir)
+	}
+	args := append([]string{runPath}, req.GetArgs()...)
+	args = append(args, dir)
+	cmd := exec.Command("node", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), req.GetEnv()...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	send := func(resp *pulumirpc.RunPluginResponse) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = server.Send(resp)
+	}
+	var wg sync.WaitGroup
+	pump := func(r io.Reader, wrap func([]byte) *pulumirpc.RunPluginResponse) {
+		defer wg.Done()
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				send(wrap(append([]byte(nil), buf[:n]...)))
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+	wg.Add(2)
+	go pump(stdout, func(b []byte) *pulumirpc.RunPluginResponse {
+		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
+	})
+	go pump(stderr, func(b []byte) *pulumirpc.RunPluginResponse {
+		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}}
+	})
+	wg.Wait()
+	code := 0
+	if err := cmd.Wait(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return err
+		}
+		code = exit.ExitCode()
+	}
+	send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
 	return nil
 }
 
