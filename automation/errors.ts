@@ -40,7 +40,11 @@ export function explain(err: unknown, stack: string): string {
     const config =
         /Invalid configuration for stack "[^"]+" \(\d+ problems?\):\n((?:\s+- .*\n?)+)/.exec(text);
     if (config) {
-        return `Invalid configuration for stack "${stack}":\n${config[1].trimEnd()}`;
+        const problems = config[1]
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean);
+        return `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  ${p}`).join("\n")}`;
     }
     if (
         /no resource plugin|could not find plugin|failed to (download|install) plugin/i.test(text)

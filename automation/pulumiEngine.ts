@@ -4,7 +4,13 @@ import * as fs from "fs";
 import { promisify } from "util";
 import * as os from "os";
 import * as path from "path";
-import { EngineEvent, LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import {
+    EngineEvent,
+    LocalWorkspace,
+    OpMap,
+    PulumiCommand,
+    Stack,
+} from "@pulumi/pulumi/automation";
 import { DriverError } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./engine";
 
@@ -54,6 +60,42 @@ export function passphraseConfigured(env: NodeJS.ProcessEnv): boolean {
     return Boolean(env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE);
 }
 
+/** The first executable called `name` on PATH. */
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, name);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return candidate;
+        } catch {
+            // Not in this folder.
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The CLI, started in a session of its own where `setsid` exists. A terminal's Ctrl-C goes to the
+ * whole foreground process group; the CLI would get it from the terminal and again from the
+ * driver, and a second interrupt makes it stop at once, leaving its lock. In its own session it
+ * gets exactly one interrupt: the driver's.
+ */
+async function isolatedCli(env: NodeJS.ProcessEnv): Promise<PulumiCommand | undefined> {
+    const real = onPath("pulumi", env);
+    const setsid = onPath("setsid", env);
+    if (!real || !setsid) {
+        return undefined;
+    }
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-cli-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.writeFileSync(
+        path.join(root, "bin", "pulumi"),
+        `#!/bin/sh\nexec "${setsid}" "${real}" "$@"\n`,
+        { mode: 0o755 },
+    );
+    return PulumiCommand.get({ root });
+}
+
 /** Serializes stack selection: concurrent `pulumi stack select` in one workspace race. */
 class Mutex {
     private tail: Promise<unknown> = Promise.resolve();
@@ -67,6 +109,7 @@ class Mutex {
 export class PulumiEngine implements StackEngine {
     private readonly stacks = new Map<string, Promise<Stack>>();
     private readonly select = new Mutex();
+    private cli?: Promise<PulumiCommand | undefined>;
 
     constructor(
         private readonly projectDir: string,
@@ -95,9 +138,11 @@ export class PulumiEngine implements StackEngine {
                         PULUMI_SKIP_UPDATE_CHECK: "true",
                     }).filter((e): e is [string, string] => e[1] !== undefined),
                 );
+                this.cli ??= isolatedCli(this.env);
+                const pulumiCommand = await this.cli;
                 return LocalWorkspace.createOrSelectStack(
                     { stackName: name, workDir: this.projectDir },
-                    { envVars },
+                    { envVars, pulumiCommand },
                 );
             });
             this.stacks.set(name, found);

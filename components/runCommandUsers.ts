@@ -158,16 +158,14 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                 {
                     group: group.name,
                     name: "RunCommandOperator",
-                    policy: pulumi
-                        .all(arns)
-                        .apply((documentArns) =>
-                            JSON.stringify(
-                                operatorPolicy(args.partition, {
-                                    documentArns,
-                                    instanceTag: operator.instanceTag,
-                                }),
-                            ),
+                    policy: pulumi.all(arns).apply((documentArns) =>
+                        JSON.stringify(
+                            operatorPolicy(args.partition, {
+                                documentArns,
+                                instanceTag: operator.instanceTag,
+                            }),
                         ),
+                    ),
                 },
                 { parent: this },
             );

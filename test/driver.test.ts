@@ -180,15 +180,24 @@ describe("driver: masking and plan rendering", () => {
             assert.strictEqual(await main(["plan", "--json"], d), EXIT.ok);
             const doc = JSON.parse(d.out.text);
             assert.deepStrictEqual(Object.keys(doc), ["stacks"]);
-            assert.deepStrictEqual(doc.stacks.map((s: { stack: string }) => s.stack), SHIPPED);
+            assert.deepStrictEqual(
+                doc.stacks.map((s: { stack: string }) => s.stack),
+                SHIPPED,
+            );
             for (const s of doc.stacks) {
                 assert.strictEqual(s.error, undefined, `${s.stack}: ${s.error}`);
                 assert.ok(s.resources.length > 5);
                 for (const r of s.resources) {
                     assert.deepStrictEqual(Object.keys(r), ["type", "name", "inputs"]);
                 }
-                const role = s.resources.find((r: { type: string }) => r.type === "aws:iam/role:Role");
-                assert.strictEqual(typeof role.inputs.assumeRolePolicy, "object", "policy documents are parsed JSON");
+                const role = s.resources.find(
+                    (r: { type: string }) => r.type === "aws:iam/role:Role",
+                );
+                assert.strictEqual(
+                    typeof role.inputs.assumeRolePolicy,
+                    "object",
+                    "policy documents are parsed JSON",
+                );
             }
         });
 
@@ -196,8 +205,14 @@ describe("driver: masking and plan rendering", () => {
             const plan = await planStack(ROOT, "dev");
             const key = plan.resources.find((r) => r.type === "aws:iam/accessKey:AccessKey")!;
             assert.strictEqual(key.inputs.user, "dev-admin", "inputs known from config are shown");
-            const profile = plan.resources.find((r) => r.type === "aws:iam/instanceProfile:InstanceProfile")!;
-            assert.strictEqual(profile.inputs.role, KNOWN_AT_DEPLOY, "the provider-chosen role name is not invented");
+            const profile = plan.resources.find(
+                (r) => r.type === "aws:iam/instanceProfile:InstanceProfile",
+            )!;
+            assert.strictEqual(
+                profile.inputs.role,
+                KNOWN_AT_DEPLOY,
+                "the provider-chosen role name is not invented",
+            );
         });
     });
 });

@@ -73,23 +73,23 @@ export function installTestMocks(): void {
 }
 
 const testMocks: pulumi.runtime.Mocks = {
-        newResource(args: pulumi.runtime.MockResourceArgs) {
-            const state = { ...args.inputs, ...fakeState(args.type, args.name, args.inputs) };
-            const id =
-                args.type === "aws:iam/accessKey:AccessKey"
-                    ? `AKIA${fakeId(args.name).toUpperCase()}EXAMPLE`
-                    : `${args.name}-id`;
-            recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
-            return { id, state };
-        },
-        call(args: pulumi.runtime.MockCallArgs) {
-            calls.push({ token: args.token, inputs: args.inputs });
-            const handler = callHandlers.get(args.token);
-            if (!handler) {
-                throw new Error(
-                    `unexpected invoke ${args.token}: register it with onCall() in the test`,
-                );
-            }
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+        const state = { ...args.inputs, ...fakeState(args.type, args.name, args.inputs) };
+        const id =
+            args.type === "aws:iam/accessKey:AccessKey"
+                ? `AKIA${fakeId(args.name).toUpperCase()}EXAMPLE`
+                : `${args.name}-id`;
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
+        return { id, state };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+        calls.push({ token: args.token, inputs: args.inputs });
+        const handler = callHandlers.get(args.token);
+        if (!handler) {
+            throw new Error(
+                `unexpected invoke ${args.token}: register it with onCall() in the test`,
+            );
+        }
         return handler(args.inputs);
     },
 };

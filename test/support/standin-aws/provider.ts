@@ -30,9 +30,18 @@ function unwrap(value: any): any {
     return value;
 }
 
-function parseUrn(urn: string): { type: string; name: string } {
+function parseUrn(urn: string): { type: string; name: string; stack: string } {
     const parts = urn.split("::");
-    return { type: parts[2].split("$").pop()!, name: parts[3] };
+    return { type: parts[2].split("$").pop()!, name: parts[3], stack: parts[0].split(":").pop()! };
+}
+
+/** Regional resources: each stack stands for its own region, so their names do not collide. */
+const REGIONAL = ["aws:ssm/", "aws:ec2/"];
+
+/** The key of an object in the cloud: IAM is account-wide, regional services per stack. */
+function cloudKey(urn: string, id: string): string {
+    const { type, stack } = parseUrn(urn);
+    return REGIONAL.some((prefix) => type.startsWith(prefix)) ? `${stack}/${id}` : id;
 }
 
 const hex = (n: number): string => randomBytes(n).toString("hex").slice(0, n);
@@ -195,6 +204,10 @@ export class StandInAws implements provider.Provider {
 
     async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
         const { type, name } = parseUrn(urn);
+        // Tests that need an update in flight (locks, Ctrl-C) slow creates down.
+        await new Promise((resolve) =>
+            setTimeout(resolve, Number(process.env.SSM_ACCESS_STANDIN_DELAY_MS ?? 0)),
+        );
         const props = unwrap(inputs);
         record({
             method: "create",
@@ -216,6 +229,9 @@ export class StandInAws implements provider.Provider {
         }
         if (type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
             id = `${props.role}-${hex(20)}`;
+        }
+        if (type === "aws:iam/groupPolicy:GroupPolicy") {
+            id = `${props.group}:${props.name}`;
         }
         if (type === "aws:iam/accessKey:AccessKey") {
             id = `AKIA${hex(16).toUpperCase()}`;
@@ -267,10 +283,10 @@ export class StandInAws implements provider.Provider {
             ) {
                 fail(`NoSuchEntity: The role with name ${props.role} cannot be found.`);
             }
-            if (cloud.objects[id]) {
+            if (cloud.objects[cloudKey(urn, id)]) {
                 fail(`EntityAlreadyExists: ${type} ${id} already exists`);
             }
-            cloud.objects[id] = { type, props: outs };
+            cloud.objects[cloudKey(urn, id)] = { type, props: outs };
         });
         return { id, outs };
     }
@@ -278,7 +294,7 @@ export class StandInAws implements provider.Provider {
     async read(id: string, urn: string, props?: Props): Promise<provider.ReadResult> {
         const { type, name } = parseUrn(urn);
         record({ method: "read", type, name });
-        const found = withCloud((cloud) => cloud.objects[id]);
+        const found = withCloud((cloud) => cloud.objects[cloudKey(urn, id)]);
         return found
             ? { id, props: { ...found.props } }
             : { id: undefined as unknown as string, props: props ?? {} };
@@ -294,9 +310,11 @@ export class StandInAws implements provider.Provider {
         const props = unwrap(news);
         record({ method: "update", type, name, inputs: props });
         return withCloud((cloud) => {
-            const current = cloud.objects[id] ?? fail(`NoSuchEntity: ${type} ${id} does not exist`);
+            const current =
+                cloud.objects[cloudKey(urn, id)] ??
+                fail(`NoSuchEntity: ${type} ${id} does not exist`);
             const outs = { ...current.props, ...props, standInInputs: props };
-            cloud.objects[id] = { type, props: outs };
+            cloud.objects[cloudKey(urn, id)] = { type, props: outs };
             return { outs };
         });
     }
@@ -305,7 +323,7 @@ export class StandInAws implements provider.Provider {
         const { type, name } = parseUrn(urn);
         record({ method: "delete", type, name });
         withCloud((cloud) => {
-            delete cloud.objects[id];
+            delete cloud.objects[cloudKey(urn, id)];
         });
     }
 

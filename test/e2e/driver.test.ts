@@ -1,0 +1,102 @@
+/** The multi-stack driver against the real engine (offline): parallel stacks, locks, Ctrl-C. */
+import * as assert from "assert";
+import { Sandbox } from "./sandbox";
+
+async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+        if (Date.now() > deadline) {
+            throw new Error(`timed out waiting for ${what}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+describe("driver: three stacks in parallel", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("brings up dev, staging and prod with --parallel 3, each stack's state its own", async () => {
+        const run = await sb.driver("up", "--parallel", "3", "--yes", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const doc = JSON.parse(run.stdout);
+        assert.deepStrictEqual(
+            doc.stacks.map((s: { stack: string; status: string }) => [s.stack, s.status]),
+            [
+                ["dev", "succeeded"],
+                ["prod", "succeeded"],
+                ["staging", "succeeded"],
+            ],
+        );
+        for (const stack of ["dev", "prod", "staging"]) {
+            const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", stack)).stdout);
+            const names: string[] = state.deployment.resources
+                .filter((r: { custom?: boolean }) => r.custom)
+                .map((r: { urn: string }) => r.urn.split("::").pop());
+            assert.ok(names.length > 10);
+            assert.ok(
+                names.every(
+                    (n) =>
+                        n.startsWith(`ssm-access-${stack}-`) ||
+                        n === "default_7_48_0" ||
+                        n.startsWith("default"),
+                ),
+                `${stack} holds only its own resources: ${names.join(", ")}`,
+            );
+        }
+        for (const secret of sb.issuedSecrets()) {
+            assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+        }
+    });
+});
+
+describe("driver: locks and Ctrl-C", () => {
+    const sb = new Sandbox();
+    // Slow creates keep an update in flight long enough to collide with it or interrupt it.
+    sb.extraEnv.SSM_ACCESS_STANDIN_DELAY_MS = "6000";
+    after(() => sb.cleanup());
+
+    it("gives two concurrent ups of one stack one clear 'locked' error and no damage", async () => {
+        const first = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
+        await until(() => sb.locks("dev").length > 0, "the first up to hold the stack's lock");
+        const second = await sb.driver("up", "--env", "dev", "--yes", "--json");
+        const code = await first.exited;
+        assert.strictEqual(code, 0, first.output.stderr);
+        assert.strictEqual(second.code, 1);
+        const [stack] = JSON.parse(second.stdout).stacks;
+        assert.match(stack.error, /^Stack "dev" is locked by another update\./);
+        const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
+        assert.deepStrictEqual(
+            Object.keys(JSON.parse(preview.stdout).changeSummary),
+            ["same"],
+            "the first up completed whole",
+        );
+        assert.deepStrictEqual(sb.locks("dev"), []);
+    });
+
+    it("on Ctrl-C stops cleanly: exit 130, no lock, no pending operations after the documented recovery", async () => {
+        assert.strictEqual((await sb.driver("destroy", "--env", "dev", "--yes")).code, 0);
+        const creates = () => sb.calls().filter((c) => c.method === "create").length;
+        const before = creates();
+        const up = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
+        await until(() => creates() > before + 2, "the up to be creating");
+        up.kill("SIGINT");
+        const code = await up.exited;
+        assert.strictEqual(code, 130, up.output.stderr);
+        assert.strictEqual(JSON.parse(up.output.stdout).stacks[0].status, "cancelled");
+        assert.deepStrictEqual(sb.locks("dev"), [], "the lock was released");
+        // Documented recovery (README): refresh, clearing any create the interrupt left pending.
+        const refresh = await sb.pulumi(
+            "refresh",
+            "--yes",
+            "--clear-pending-creates",
+            "--stack",
+            "dev",
+        );
+        assert.strictEqual(refresh.code, 0, refresh.stderr);
+        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
+        assert.deepStrictEqual(state.deployment.pending_operations ?? [], []);
+        const resume = await sb.driver("up", "--env", "dev", "--yes", "--json");
+        assert.strictEqual(resume.code, 0, resume.stderr);
+    });
+});

@@ -1,0 +1,132 @@
+/**
+ * The real Pulumi engine, offline: the CLI built by scripts/install-pulumi.sh, the test language
+ * host, and the stand-in aws provider (test/support). Each describe block has its own sandbox:
+ * Pulumi home, file backend, passphrase and stand-in cloud.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Sandbox, engine } from "./sandbox";
+
+before(function () {
+    this.timeout(20 * 60 * 1000);
+    engine();
+});
+
+describe("the program through the real engine (dev stack)", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("previews creates, applies them, then previews and refreshes with no changes", async () => {
+        const init = await sb.pulumi("stack", "init", "dev");
+        assert.strictEqual(init.code, 0, init.stderr);
+        const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
+        assert.strictEqual(preview.code, 0, preview.stderr);
+        const planned = JSON.parse(preview.stdout).changeSummary;
+        assert.ok(planned.create >= 20, `creates planned: ${JSON.stringify(planned)}`);
+        assert.deepStrictEqual(
+            sb.calls().filter((c) => c.method === "create"),
+            [],
+            "preview creates nothing",
+        );
+
+        const up = await sb.pulumi("up", "--yes", "--stack", "dev");
+        assert.strictEqual(up.code, 0, up.stderr + up.stdout);
+        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
+        const custom = state.deployment.resources.filter(
+            (r: { custom: boolean; type: string }) =>
+                r.custom && !r.type.startsWith("pulumi:providers:"),
+        );
+        assert.strictEqual(
+            sb.calls().filter((c) => c.method === "create").length,
+            custom.length,
+            "one provider create per resource",
+        );
+
+        const again = await sb.pulumi("preview", "--stack", "dev", "--json");
+        assert.deepStrictEqual(
+            Object.keys(JSON.parse(again.stdout).changeSummary),
+            ["same"],
+            "second preview: no changes",
+        );
+        const refresh = await sb.pulumi("refresh", "--yes", "--stack", "dev", "--json");
+        assert.strictEqual(refresh.code, 0, refresh.stderr);
+        const afterRefresh = await sb.pulumi("preview", "--stack", "dev", "--json");
+        assert.deepStrictEqual(
+            Object.keys(JSON.parse(afterRefresh.stdout).changeSummary),
+            ["same"],
+            "refresh changed nothing",
+        );
+    });
+
+    it("never stores, prints or exports an access key secret in plaintext", async () => {
+        const secrets = sb.issuedSecrets();
+        assert.strictEqual(secrets.length, 2, "the stand-in issued the dev stack's two keys");
+        const exported = await sb.pulumi("stack", "export", "--stack", "dev");
+        const outputs = await sb.pulumi("stack", "output", "--json", "--stack", "dev");
+        const driver = await sb.driver("outputs", "--env", "dev", "--json");
+        assert.strictEqual(driver.code, 0, driver.stderr);
+        for (const secret of secrets) {
+            for (const [where, text] of [
+                ["stack export", exported.stdout],
+                ["state files", sb.stateText()],
+                ["stack output", outputs.stdout],
+                ["driver stdout", driver.stdout],
+                ["driver stderr", driver.stderr],
+            ]) {
+                assert.ok(!text.includes(secret), `the secret appears in ${where}`);
+            }
+        }
+        const users = JSON.parse(driver.stdout).stacks[0].outputs.runCommandUsers;
+        assert.strictEqual(users["dev-admin"].accessKeys["2026-11"].secret, "[secret]");
+        assert.match(users["dev-admin"].accessKeys["2026-11"].accessKeyId, /^AKIA[0-9A-F]{16}$/);
+        const state = JSON.parse(exported.stdout);
+        const key = state.deployment.resources.find(
+            (r: { type: string }) => r.type === "aws:iam/accessKey:AccessKey",
+        );
+        assert.ok(key.outputs.secret.ciphertext, "the key's secret output is encrypted in state");
+    });
+
+    it("destroys everything, leaving an empty stack", async () => {
+        const destroy = await sb.pulumi("destroy", "--yes", "--stack", "dev");
+        assert.strictEqual(destroy.code, 0, destroy.stderr);
+        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
+        assert.deepStrictEqual(state.deployment.resources ?? [], []);
+        const cloud = JSON.parse(fs.readFileSync(path.join(sb.cloud, "cloud.json"), "utf8"));
+        assert.deepStrictEqual(Object.keys(cloud.objects), [], "the stand-in cloud is empty again");
+    });
+});
+
+describe("bad input through the real engine", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("rejects a config value of the wrong type from the Pulumi.yaml declarations", async () => {
+        assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
+        await sb.pulumi(
+            "config",
+            "set",
+            "--stack",
+            "dev",
+            "ssm-access:maxSessionDurationSeconds",
+            "an-hour",
+        );
+        const preview = await sb.pulumi("preview", "--stack", "dev");
+        assert.notStrictEqual(preview.code, 0);
+        assert.match(preview.stdout + preview.stderr, /maxSessionDurationSeconds.*(integer|type)/i);
+    });
+
+    it("surfaces the program's validation error in the driver as one clear line", async () => {
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:maxSessionDurationSeconds");
+        await sb.pulumi("config", "set", "--stack", "dev", "ssm-access:instanceMode", "admin");
+        const run = await sb.driver("preview", "--env", "dev", "--json");
+        assert.strictEqual(run.code, 1);
+        const [stack] = JSON.parse(run.stdout).stacks;
+        assert.strictEqual(stack.status, "failed");
+        assert.strictEqual(
+            stack.error,
+            'Invalid configuration for stack "dev":\n  - ssm-access:instanceMode = "admin": must be one of "managed", "guide", "legacy-managed", "none"',
+        );
+        assert.ok(!/at \w+ \(/.test(run.stderr), "no stack trace without --verbose");
+    });
+});

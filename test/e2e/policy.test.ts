@@ -1,0 +1,58 @@
+/** The CrossGuard pack (policy/) run by the real engine. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, Sandbox } from "./sandbox";
+
+describe("policy pack", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    for (const stack of ["dev", "staging", "prod"]) {
+        it(`passes the shipped ${stack} stack with no mandatory violation`, async () => {
+            assert.strictEqual((await sb.pulumi("stack", "init", stack)).code, 0);
+            const preview = await sb.pulumi(
+                "preview",
+                "--stack",
+                stack,
+                "--policy-pack",
+                path.join(sb.project, "policy"),
+            );
+            assert.strictEqual(preview.code, 0, preview.stdout + preview.stderr);
+            assert.match(preview.stdout, /ssm-access-guardrails@v0\.1\.0/);
+            assert.doesNotMatch(preview.stdout, /mandatory/);
+        });
+    }
+
+    it("catches a deliberately bad program: every mandatory guardrail fires", async () => {
+        const fixture = path.join(sb.dir, "violations");
+        fs.cpSync(path.join(ROOT, "test", "e2e", "fixtures", "violations"), fixture, {
+            recursive: true,
+        });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(fixture, "node_modules"));
+        assert.strictEqual((await sb.pulumiAt(fixture, "stack", "init", "bad")).code, 0);
+        await sb.pulumiAt(fixture, "config", "set", "aws:region", "us-east-1", "--stack", "bad");
+        const preview = await sb.pulumiAt(
+            fixture,
+            "preview",
+            "--stack",
+            "bad",
+            "--policy-pack",
+            path.join(sb.project, "policy"),
+        );
+        assert.notStrictEqual(preview.code, 0);
+        for (const policy of [
+            "instance-role-trusts-ec2",
+            "no-s3-on-star-with-output-bucket",
+            "access-key-secret-protected",
+            "relaunched-instances-require-imdsv2",
+            "non-admins-get-no-ssm-star",
+        ]) {
+            assert.match(
+                preview.stdout,
+                new RegExp(`\\[mandatory\\]\\s+${policy}`),
+                `${policy} did not fire:\n${preview.stdout}`,
+            );
+        }
+    });
+});
