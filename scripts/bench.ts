@@ -1,0 +1,349 @@
+/**
+ * `npm run bench`: how fast the unit suite, one stack's preview and the driver are, each against
+ * what a user would otherwise run, side by side in one run. Prints a table of medians (min-max)
+ * and writes it, with the machine, to docs/BENCHMARKS.md. BENCH_RUNS sets the runs (default 3).
+ * Needs the engine (scripts/install-pulumi.sh) for the real-engine rows.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { Sandbox, engine } from "../test/e2e/sandbox";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Sample {
+    seconds: number;
+    peakMiB?: number;
+}
+
+/** Runs a command once; wall time, and peak RSS of the process tree where GNU time exists. */
+function measure(
+    cmd: string,
+    args: string[],
+    opts: { cwd: string; env?: NodeJS.ProcessEnv },
+): Sample {
+    const gnuTime = fs.existsSync("/usr/bin/time");
+    const statFile = path.join(os.tmpdir(), `bench-${process.pid}.txt`);
+    const [file, argv] = gnuTime
+        ? ["/usr/bin/time", ["-f", "%M", "-o", statFile, cmd, ...args]]
+        : [cmd, args];
+    const start = process.hrtime.bigint();
+    const r = spawnSync(file, argv, {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        encoding: "utf8",
+        maxBuffer: 256 << 20,
+    });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (r.status !== 0) {
+        throw new Error(
+            `${cmd} ${args.join(" ")} exited ${r.status}:\n${(r.stderr ?? "").slice(-2000)}`,
+        );
+    }
+    const peakMiB = gnuTime
+        ? Number(fs.readFileSync(statFile, "utf8").trim().split("\n").pop()) / 1024
+        : undefined;
+    return { seconds, peakMiB };
+}
+
+function repeat(n: number, run: () => Sample): Sample[] {
+    return Array.from({ length: n }, run);
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const fmt = (xs: number[]) =>
+    `${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+const mem = (samples: Sample[]) =>
+    samples[0].peakMiB === undefined
+        ? "n/a"
+        : `${median(samples.map((s) => s.peakMiB!)).toFixed(0)} MiB`;
+
+const rows: string[][] = [];
+function row(
+    name: string,
+    ours: Sample[],
+    baseline: Sample[] | undefined,
+    baselineName: string,
+    goal: string,
+    verdict: (oursMedian: number, ratio?: number) => boolean,
+): void {
+    const o = ours.map((s) => s.seconds);
+    const b = baseline?.map((s) => s.seconds);
+    const ratio = b ? median(b) / median(o) : undefined;
+    rows.push([
+        name,
+        fmt(o),
+        b ? `${baselineName}: ${fmt(b)}` : baselineName,
+        ratio ? `${ratio.toFixed(2)}x` : "",
+        mem(ours),
+        goal,
+        verdict(median(o), ratio) ? "met" : "NOT met",
+    ]);
+    process.stderr.write(`${rows[rows.length - 1].join(" | ")}\n`);
+}
+
+function table(): string {
+    const header = [
+        "measure",
+        "ours: median (min-max)",
+        "baseline",
+        "speed-up",
+        "peak RSS (ours)",
+        "goal",
+        "goal met",
+    ];
+    return [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+/** Adds generated stacks (copies of dev with their own names) to a sandbox project. */
+function generateStacks(project: string, count: number): string[] {
+    const dev = fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8");
+    for (const f of fs.readdirSync(project).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+        fs.rmSync(path.join(project, f));
+    }
+    const names = Array.from({ length: count }, (_, i) => `gen${String(i + 1).padStart(2, "0")}`);
+    for (const name of names) {
+        fs.writeFileSync(
+            path.join(project, `Pulumi.${name}.yaml`),
+            dev.replace(/dev-(admin|auditor|oncall)/g, `${name}-$1`),
+        );
+    }
+    return names;
+}
+
+/** Sets the dev stack's number of Run Command users. */
+function setUsers(project: string, count: number): void {
+    const file = path.join(project, "Pulumi.dev.yaml");
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    doc.config["ssm-access:users"] = Array.from({ length: count }, (_, i) => ({
+        name: `user${i}`,
+        level: i % 3 === 0 ? "admin" : i % 3 === 1 ? "read-only" : "operator",
+        accessKeys: ["k1"],
+    }));
+    fs.writeFileSync(file, yaml.dump(doc));
+}
+
+function main(): void {
+    const bin = engine();
+    const node = process.execPath;
+    const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
+    const scaling: string[] = [];
+
+    // 1. Unit suite: ours (SWC through ts-node, no type-check) vs the Pulumi docs' default.
+    const unitOurs = repeat(RUNS, () => measure("npm", ["test", "--silent"], { cwd: ROOT }));
+    // The baseline type-checks: a tsconfig that undoes our ts-node section (its options win over env).
+    const checking = path.join(os.tmpdir(), `bench-tsconfig-${process.pid}.json`);
+    fs.writeFileSync(
+        checking,
+        JSON.stringify({
+            extends: path.join(ROOT, "tsconfig.json"),
+            "ts-node": { transpileOnly: false, swc: false },
+        }),
+    );
+    const unitDefault = repeat(RUNS, () =>
+        measure(
+            node,
+            [
+                mocha,
+                "--no-config",
+                "--require",
+                "ts-node/register",
+                "--require",
+                "test/support/mocks.ts",
+                "--extension",
+                "ts",
+                "--timeout",
+                "60000",
+                "--ignore",
+                "test/e2e/**",
+                "test/**/*.test.ts",
+            ],
+            { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: checking } },
+        ),
+    );
+    row(
+        "unit suite (npm test)",
+        unitOurs,
+        unitDefault,
+        "mocha -r ts-node/register",
+        "< 3 s, >= 5x",
+        (m, r) => m < 3 && (r ?? 0) >= 5,
+    );
+
+    // 2. One stack's no-change preview: our runtime settings vs Pulumi's default TypeScript handling.
+    const sb = new Sandbox();
+    try {
+        const env = sb.env();
+        const pulumi = path.join(bin, "pulumi");
+        const run = (...args: string[]) =>
+            execFileSync(pulumi, [...args, "--non-interactive"], {
+                cwd: sb.project,
+                env,
+                stdio: "pipe",
+            });
+        run("stack", "init", "dev");
+        run("up", "--yes", "--stack", "dev");
+        const previewOurs = repeat(RUNS, () =>
+            measure(pulumi, ["preview", "--stack", "dev", "--non-interactive"], {
+                cwd: sb.project,
+                env,
+            }),
+        );
+        const projectFile = path.join(sb.project, "Pulumi.yaml");
+        const ours = fs.readFileSync(projectFile, "utf8");
+        fs.writeFileSync(
+            projectFile,
+            ours
+                .replace(/\n {4}tsconfig: tsconfig\.pulumi\.json\n/, "\n")
+                .replace(/\n {4}# noCheck.*\n/, "\n"),
+        );
+        const previewDefault = repeat(RUNS, () =>
+            measure(pulumi, ["preview", "--stack", "dev", "--non-interactive"], {
+                cwd: sb.project,
+                env,
+            }),
+        );
+        fs.writeFileSync(projectFile, ours);
+        row(
+            "one stack, no-change preview",
+            previewOurs,
+            previewDefault,
+            "default TS handling (type-checks)",
+            "< 5 s, >= 3x",
+            (m, r) => m < 5 && (r ?? 0) >= 3,
+        );
+
+        // 3. The driver's preview of three stacks vs three sequential pulumi previews.
+        for (const stack of ["staging", "prod"]) {
+            run("stack", "init", stack);
+        }
+        const stacks = ["dev", "staging", "prod"];
+        const driver = path.join(sb.project, "automation", "bin", "stacks.js");
+        const driverRuns = repeat(RUNS, () =>
+            measure(node, [driver, "preview", "--parallel", "3"], { cwd: sb.project, env }),
+        );
+        const singles = stacks.map((s) =>
+            repeat(RUNS, () =>
+                measure(pulumi, ["preview", "--stack", s, "--non-interactive"], {
+                    cwd: sb.project,
+                    env,
+                }),
+            ),
+        );
+        const sequential = Array.from({ length: RUNS }, (_, i) => ({
+            seconds: singles.reduce((t, s) => t + s[i].seconds, 0),
+        }));
+        const slowest = Math.max(...singles.map((s) => median(s.map((x) => x.seconds))));
+        row(
+            "driver preview, 3 stacks, --parallel 3",
+            driverRuns,
+            sequential,
+            "3 sequential pulumi preview",
+            `within 1.3x of slowest single (${slowest.toFixed(2)} s)`,
+            (m) => m <= 1.3 * slowest,
+        );
+
+        // 4. plan (offline) for all shipped stacks: wall time and peak memory.
+        const plan = repeat(RUNS, () =>
+            measure(node, [path.join(ROOT, "automation", "bin", "stacks.js"), "plan", "--json"], {
+                cwd: ROOT,
+            }),
+        );
+        row(
+            "plan, all shipped stacks (offline)",
+            plan,
+            undefined,
+            "no baseline: nothing else runs offline",
+            "report",
+            () => true,
+        );
+
+        // Scaling: the driver over 1, 3, 6, 12 generated stacks; one stack with 1, 10, 50 users.
+        const scale = new Sandbox();
+        try {
+            for (const n of [1, 3, 6, 12]) {
+                const names = generateStacks(scale.project, n);
+                for (const name of names) {
+                    execFileSync(pulumi, ["stack", "init", name, "--non-interactive"], {
+                        cwd: scale.project,
+                        env: scale.env(),
+                        stdio: "pipe",
+                    });
+                }
+                const s = measure(
+                    node,
+                    [
+                        path.join(scale.project, "automation", "bin", "stacks.js"),
+                        "preview",
+                        "--parallel",
+                        "3",
+                    ],
+                    { cwd: scale.project, env: scale.env() },
+                );
+                scaling.push(
+                    `| driver preview, ${n} stacks, --parallel 3 | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(2)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
+                );
+                for (const name of names) {
+                    execFileSync(
+                        pulumi,
+                        ["stack", "rm", name, "--yes", "--force", "--non-interactive"],
+                        { cwd: scale.project, env: scale.env(), stdio: "pipe" },
+                    );
+                }
+            }
+            fs.copyFileSync(
+                path.join(ROOT, "Pulumi.dev.yaml"),
+                path.join(scale.project, "Pulumi.dev.yaml"),
+            );
+            for (const n of [1, 10, 50]) {
+                setUsers(scale.project, n);
+                const s = measure(
+                    node,
+                    [
+                        path.join(scale.project, "automation", "bin", "stacks.js"),
+                        "plan",
+                        "--env",
+                        "dev",
+                        "--json",
+                    ],
+                    { cwd: scale.project },
+                );
+                scaling.push(
+                    `| plan, 1 stack, ${n} users | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(3)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
+                );
+            }
+        } finally {
+            scale.cleanup();
+        }
+    } finally {
+        sb.cleanup();
+    }
+
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+    const report = [
+        "# Benchmarks",
+        "",
+        `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; ${RUNS} runs per measure; machine: ${machine}.`,
+        "Real-engine rows use the Pulumi CLI built by scripts/install-pulumi.sh and the stand-in aws provider.",
+        "",
+        table(),
+        "",
+        "## Scaling",
+        "",
+        "| run | wall | per stack or user | peak RSS |",
+        "| --- | --- | --- | --- |",
+        ...scaling,
+        "",
+    ].join("\n");
+    fs.writeFileSync(path.join(ROOT, "docs", "BENCHMARKS.md"), report);
+    process.stdout.write(`${report}\n`);
+}
+
+main();
