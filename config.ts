@@ -42,6 +42,7 @@ export const CONFIG_KEYS = {
     useManagedUserPolicies: "boolean",
     pgpPublicKey: "string",
     relaunch: "array",
+    privateNetwork: "object",
 } as const satisfies Record<string, ConfigKind>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -93,6 +94,8 @@ export interface RelaunchConfig {
     instanceId: string;
     instanceType?: string;
     subnetId?: string;
+    /** Launch into the stack's private network (its first isolated subnet and instance security group). */
+    privateNetwork: boolean;
     noReboot: boolean;
     kmsKeyId?: string;
 }
@@ -105,6 +108,12 @@ export interface StackConfig {
     instanceAccess: InstanceAccessConfig;
     runCommand: RunCommandConfig;
     relaunch: RelaunchConfig[];
+    privateNetwork?: PrivateNetworkConfig;
+}
+
+export interface PrivateNetworkConfig {
+    cidrBlock: string;
+    availabilityZones: number;
 }
 
 /** A configuration problem; `problems` holds one line per bad key. */
@@ -699,11 +708,39 @@ const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const KMS_KEY =
     /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
 
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function privateNetwork(v: Validator, raw: RawConfig): PrivateNetworkConfig | undefined {
+    const n = v.object(raw, "privateNetwork");
+    if (!n || Object.keys(n).length === 0) {
+        return undefined;
+    }
+    const m = typeof n.cidrBlock === "string" ? CIDR.exec(n.cidrBlock) : null;
+    const prefix = m ? Number(m[5]) : NaN;
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || prefix < 16 || prefix > 28) {
+        return v.fail(
+            "privateNetwork.cidrBlock",
+            n.cidrBlock,
+            'must be an IPv4 CIDR from /16 to /28, e.g. "10.40.0.0/16"',
+        );
+    }
+    const zones = n.availabilityZones ?? 2;
+    if (typeof zones !== "number" || !Number.isInteger(zones) || zones < 1 || zones > 6) {
+        return v.fail(
+            "privateNetwork.availabilityZones",
+            zones,
+            "must be a whole number from 1 to 6",
+        );
+    }
+    return { cidrBlock: n.cidrBlock as string, availabilityZones: zones };
+}
+
 function relaunch(
     v: Validator,
     raw: RawConfig,
     mode: InstanceMode,
     partition: Partition,
+    network: boolean,
 ): RelaunchConfig[] {
     const items = v.array(raw, "relaunch");
     if (items.length > 0 && mode === "none") {
@@ -763,6 +800,22 @@ function relaunch(
                 `is in partition "${kmsPartition}" but the stack's region is in "${partition}"`,
             );
         }
+        const inNetwork = r.privateNetwork ?? false;
+        if (typeof inNetwork !== "boolean") {
+            v.fail(`${at}.privateNetwork`, inNetwork, "must be true or false");
+        } else if (inNetwork && !network) {
+            v.fail(
+                `${at}.privateNetwork`,
+                inNetwork,
+                "needs ssm-access:privateNetwork (its cidrBlock) to be configured",
+            );
+        } else if (inNetwork && r.subnetId) {
+            v.fail(
+                `${at}.subnetId`,
+                r.subnetId,
+                "cannot be set with privateNetwork: true, which picks the private subnet",
+            );
+        }
         const noReboot = r.noReboot ?? false;
         if (typeof noReboot !== "boolean") {
             v.fail(`${at}.noReboot`, noReboot, "must be true or false");
@@ -779,6 +832,7 @@ function relaunch(
                 SUBNET_ID,
                 "must be a subnet id: subnet- and 8 or 17 hex digits",
             ),
+            privateNetwork: inNetwork === true,
             noReboot: noReboot === true,
             kmsKeyId,
         });
@@ -816,6 +870,7 @@ export async function parseStackConfig(
         partition = partitionOfRegion(region);
     }
     const access = instanceAccess(v, raw, partition);
+    const network = privateNetwork(v, raw);
     const config: StackConfig = {
         stack,
         region: typeof region === "string" ? region : "",
@@ -826,7 +881,8 @@ export async function parseStackConfig(
             ...runCommand(v, raw),
             pgpKey: await pgpKey(v, raw),
         },
-        relaunch: relaunch(v, raw, access.mode, partition),
+        relaunch: relaunch(v, raw, access.mode, partition, network !== undefined),
+        privateNetwork: network,
     };
     if (v.problems.length > 0) {
         throw new ConfigError(stack, v.problems);

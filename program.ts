@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
+import { PrivateNetwork } from "./components/privateNetwork";
 import { Relaunch } from "./components/relaunch";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackConfig } from "./config";
@@ -54,6 +55,13 @@ export function declareStack(config: StackConfig): StackOutputs {
         groupPrefix: prefix,
         tags,
     });
+    const network = config.privateNetwork
+        ? new PrivateNetwork(`${prefix}-network`, {
+              ...config.privateNetwork,
+              region: config.region,
+              tags,
+          })
+        : undefined;
     const relaunched: StackOutputs["relaunched"] = {};
     for (const r of config.relaunch) {
         if (!instance.ready) {
@@ -66,7 +74,8 @@ export function declareStack(config: StackConfig): StackOutputs {
             instanceProfile: instance.ready,
             region: config.region,
             instanceType: r.instanceType,
-            subnetId: r.subnetId,
+            subnetId: r.privateNetwork ? network!.subnetIds[0] : r.subnetId,
+            securityGroupIds: r.privateNetwork ? [network!.instanceSecurityGroupId] : undefined,
             noReboot: r.noReboot,
             kmsKeyId: r.kmsKeyId,
             tags,
@@ -86,6 +95,11 @@ export function declareStack(config: StackConfig): StackOutputs {
         runCommandUsers: users.users,
         runCommandDocuments: users.documentArns,
         relaunched,
+        privateNetwork: network && {
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds,
+            instanceSecurityGroupId: network.instanceSecurityGroupId,
+        },
     });
 }
 

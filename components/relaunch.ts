@@ -14,7 +14,9 @@ export interface RelaunchArgs {
     /** Instance type of the replacement. @default the source's */
     readonly instanceType?: string;
     /** Subnet of the replacement. @default the source's */
-    readonly subnetId?: string;
+    readonly subnetId?: pulumi.Input<string>;
+    /** Security groups of the replacement. @default the source's */
+    readonly securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Image without rebooting the source. Faster and without a blip, but file systems may be
      * captured mid-write, so the image can be inconsistent. @default false (reboot once)
@@ -77,7 +79,7 @@ export class Relaunch extends pulumi.ComponentResource {
                 ami: image.id,
                 instanceType: args.instanceType ?? source.instanceType,
                 subnetId: args.subnetId ?? source.subnetId,
-                vpcSecurityGroupIds: source.vpcSecurityGroupIds,
+                vpcSecurityGroupIds: args.securityGroupIds ?? source.vpcSecurityGroupIds,
                 keyName: source.keyName.apply((k) => k || undefined),
                 iamInstanceProfile: args.instanceProfile,
                 monitoring: source.monitoring,

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RELAUNCHED_FROM_TAG, Relaunch, RelaunchArgs } from "../components/relaunch";
 import { ConfigError, parseStackConfig } from "../config";
+import { declareStack } from "../program";
 import { calls, onCall, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 
 const SOURCE = {
@@ -148,6 +149,7 @@ describe("parseStackConfig: relaunch", () => {
                 instanceId: "i-0123456789abcdef0",
                 instanceType: undefined,
                 subnetId: undefined,
+                privateNetwork: false,
                 noReboot: false,
                 kmsKeyId: "alias/ami",
             },
@@ -181,5 +183,54 @@ describe("parseStackConfig: relaunch", () => {
             'ssm-access:relaunch = ["i-0123456789abcdef0"]: relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide',
         ]);
         assert.strictEqual(recorded.length, 0, "no resource declared");
+    });
+
+    it("needs the private network configured before a relaunch may use it", async () => {
+        assert.deepStrictEqual(
+            await problems([{ instanceId: "i-0123456789abcdef0", privateNetwork: true }]),
+            [
+                "ssm-access:relaunch[0].privateNetwork = true: needs ssm-access:privateNetwork (its cidrBlock) to be configured",
+            ],
+        );
+        assert.deepStrictEqual(
+            await problems([], { privateNetwork: { cidrBlock: "10.0.0.0/8" } }),
+            [
+                'ssm-access:privateNetwork.cidrBlock = "10.0.0.0/8": must be an IPv4 CIDR from /16 to /28, e.g. "10.40.0.0/16"',
+            ],
+        );
+    });
+});
+
+describe("private network (awsx)", () => {
+    it("creates an isolated awsx VPC with the three SSM interface endpoints, and relaunches into it", async () => {
+        mockSource();
+        const cfg = await parseStackConfig("dev", "eu-west-1", {
+            privateNetwork: { cidrBlock: "10.40.0.0/16" },
+            relaunch: [{ instanceId: SOURCE.instanceId, privateNetwork: true }],
+        });
+        declareStack(cfg);
+        await settled();
+        const vpc = one("awsx:ec2:Vpc");
+        assert.strictEqual(vpc.inputs.cidrBlock, "10.40.0.0/16");
+        assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: "None" });
+        assert.deepStrictEqual(vpc.inputs.subnetSpecs, [{ type: "Isolated", name: "private" }]);
+        const endpoints = ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        assert.deepStrictEqual(endpoints.map((e) => e.inputs.serviceName).sort(), [
+            "com.amazonaws.eu-west-1.ec2messages",
+            "com.amazonaws.eu-west-1.ssm",
+            "com.amazonaws.eu-west-1.ssmmessages",
+        ]);
+        assert.ok(
+            endpoints.every(
+                (e) =>
+                    e.inputs.vpcEndpointType === "Interface" && e.inputs.privateDnsEnabled === true,
+            ),
+        );
+        const vm = one("aws:ec2/instance:Instance");
+        const instanceSg = ofType("aws:ec2/securityGroup:SecurityGroup").find((g) =>
+            g.name.endsWith("-instances"),
+        )!;
+        assert.strictEqual(vm.inputs.subnetId, "subnet-isolated-a");
+        assert.deepStrictEqual(vm.inputs.vpcSecurityGroupIds, [instanceSg.id]);
     });
 });

@@ -112,9 +112,7 @@ export class Sandbox {
     }
 
     /** Starts the driver without waiting, for tests that interrupt it. */
-    spawnDriver(
-        ...args: string[]
-    ): ChildProcess & {
+    spawnDriver(...args: string[]): ChildProcess & {
         output: { stdout: string; stderr: string };
         exited: Promise<number | null>;
     } {

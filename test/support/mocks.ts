@@ -57,6 +57,11 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): Rec
                       secret: `mock-secret-${fakeId(name)}`,
                       sesSmtpPasswordV4: `mock-smtp-${fakeId(name)}`,
                   };
+        case "awsx:ec2:Vpc":
+            return {
+                vpcId: "vpc-0123",
+                isolatedSubnetIds: ["subnet-isolated-a", "subnet-isolated-b"],
+            };
         case "aws:ssm/document:Document":
             return { arn: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/${inputs.name}` };
         default:
