@@ -8,8 +8,6 @@ import * as readline from "readline";
 import { CliArgs, USAGE, parseCli } from "./args";
 import { Command, StackEngine, guardedSteps, urnName } from "./engine";
 import { DriverError, UsageError, explain } from "./errors";
-import { exportKeys, keysFromOutputs } from "./exportKeys";
-import { formatPlan, planStack } from "./plan";
 import { Progress, summaryTable } from "./progress";
 import { StackRun, runStacks } from "./runner";
 import { discoverStacks, selectStacks } from "./stacks";
@@ -72,6 +70,8 @@ async function plan(
     deps: CliDeps,
     emit: (doc: unknown) => void,
 ): Promise<number> {
+    // Loaded on demand: the plan pulls in the program and @pulumi/aws, which other commands never need.
+    const { formatPlan, planStack } = await import("./plan");
     const plans = [];
     for (const stack of stacks) {
         const p = await planStack(deps.projectDir, stack);
@@ -178,6 +178,7 @@ async function exportCommand(
     deps: CliDeps,
     emit: (doc: unknown) => void,
 ): Promise<number> {
+    const { exportKeys, keysFromOutputs } = await import("./exportKeys");
     const recipientArmored = args.recipient ? readRecipient(args.recipient) : undefined;
     const engine = deps.engine(args);
     const keys = keysFromOutputs(stack, await engine.secretOutputs(stack));

@@ -104,7 +104,7 @@ function table(): string {
 
 /** Adds generated stacks (copies of dev with their own names) to a sandbox project. */
 function generateStacks(project: string, count: number): string[] {
-    const dev = fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8");
+    const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
     for (const f of fs.readdirSync(project).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
         fs.rmSync(path.join(project, f));
     }
@@ -130,6 +130,15 @@ function setUsers(project: string, count: number): void {
     fs.writeFileSync(file, yaml.dump(doc));
 }
 
+/** Runs the driver of a (sandbox) project once. */
+function driverIn(project: string, env: NodeJS.ProcessEnv, ...args: string[]): Sample {
+    return measure(
+        process.execPath,
+        [path.join(project, "automation", "bin", "stacks.js"), ...args],
+        { cwd: project, env },
+    );
+}
+
 function main(): void {
     const bin = engine();
     const node = process.execPath;
@@ -139,7 +148,10 @@ function main(): void {
     // 1. Unit suite: ours (SWC through ts-node, no type-check) vs the Pulumi docs' default.
     const unitOurs = repeat(RUNS, () => measure("npm", ["test", "--silent"], { cwd: ROOT }));
     // The baseline type-checks: a tsconfig that undoes our ts-node section (its options win over env).
-    const checking = path.join(os.tmpdir(), `bench-tsconfig-${process.pid}.json`);
+    // Inside node_modules so the baseline finds the same @types as ours.
+    const cacheDir = path.join(ROOT, "node_modules", ".cache", "ssm-access-bench");
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const checking = path.join(cacheDir, "tsconfig.json");
     fs.writeFileSync(
         checking,
         JSON.stringify({
@@ -196,21 +208,20 @@ function main(): void {
                 env,
             }),
         );
+        // Pulumi's default: no tsconfig runtime option and no ts-node section, so ts-node type-checks.
         const projectFile = path.join(sb.project, "Pulumi.yaml");
+        const tsconfigFile = path.join(sb.project, "tsconfig.json");
         const ours = fs.readFileSync(projectFile, "utf8");
-        fs.writeFileSync(
-            projectFile,
-            ours
-                .replace(/\n {4}tsconfig: tsconfig\.pulumi\.json\n/, "\n")
-                .replace(/\n {4}# noCheck.*\n/, "\n"),
-        );
+        const oursTsconfig = fs.readFileSync(tsconfigFile, "utf8");
+        fs.writeFileSync(projectFile, ours.replace(/\n {4}# noCheck.*\n/, "\n").replace(/\n {4}tsconfig: tsconfig\.pulumi\.json\n/, "\n"));
+        const tsconfig = JSON.parse(oursTsconfig) as Record<string, unknown>;
+        delete tsconfig["ts-node"];
+        fs.writeFileSync(tsconfigFile, JSON.stringify(tsconfig));
         const previewDefault = repeat(RUNS, () =>
-            measure(pulumi, ["preview", "--stack", "dev", "--non-interactive"], {
-                cwd: sb.project,
-                env,
-            }),
+            measure(pulumi, ["preview", "--stack", "dev", "--non-interactive"], { cwd: sb.project, env }),
         );
         fs.writeFileSync(projectFile, ours);
+        fs.writeFileSync(tsconfigFile, oursTsconfig);
         row(
             "one stack, no-change preview",
             previewOurs,
@@ -225,9 +236,8 @@ function main(): void {
             run("stack", "init", stack);
         }
         const stacks = ["dev", "staging", "prod"];
-        const driver = path.join(sb.project, "automation", "bin", "stacks.js");
         const driverRuns = repeat(RUNS, () =>
-            measure(node, [driver, "preview", "--parallel", "3"], { cwd: sb.project, env }),
+            driverIn(sb.project, env, "preview", "--parallel", "3"),
         );
         const singles = stacks.map((s) =>
             repeat(RUNS, () =>
@@ -251,11 +261,7 @@ function main(): void {
         );
 
         // 4. plan (offline) for all shipped stacks: wall time and peak memory.
-        const plan = repeat(RUNS, () =>
-            measure(node, [path.join(ROOT, "automation", "bin", "stacks.js"), "plan", "--json"], {
-                cwd: ROOT,
-            }),
-        );
+        const plan = repeat(RUNS, () => driverIn(ROOT, process.env, "plan", "--json"));
         row(
             "plan, all shipped stacks (offline)",
             plan,
@@ -277,16 +283,7 @@ function main(): void {
                         stdio: "pipe",
                     });
                 }
-                const s = measure(
-                    node,
-                    [
-                        path.join(scale.project, "automation", "bin", "stacks.js"),
-                        "preview",
-                        "--parallel",
-                        "3",
-                    ],
-                    { cwd: scale.project, env: scale.env() },
-                );
+                const s = driverIn(scale.project, scale.env(), "preview", "--parallel", "3");
                 scaling.push(
                     `| driver preview, ${n} stacks, --parallel 3 | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(2)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
                 );
@@ -304,17 +301,7 @@ function main(): void {
             );
             for (const n of [1, 10, 50]) {
                 setUsers(scale.project, n);
-                const s = measure(
-                    node,
-                    [
-                        path.join(scale.project, "automation", "bin", "stacks.js"),
-                        "plan",
-                        "--env",
-                        "dev",
-                        "--json",
-                    ],
-                    { cwd: scale.project },
-                );
+                const s = driverIn(scale.project, scale.env(), "plan", "--env", "dev", "--json");
                 scaling.push(
                     `| plan, 1 stack, ${n} users | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(3)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
                 );
