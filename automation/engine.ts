@@ -78,9 +78,12 @@ const DESTRUCTIVE_OPS = new Set([
 export function guardedSteps(steps: Step[]): Step[] {
     const seen = new Set<string>();
     return steps.filter((s) => {
-        const hit = GUARDED_TYPES.includes(s.type) && DESTRUCTIVE_OPS.has(s.op) && !seen.has(s.urn);
+        // A replacement reports several steps for one URN; name each resource once.
+        if (!GUARDED_TYPES.includes(s.type) || !DESTRUCTIVE_OPS.has(s.op) || seen.has(s.urn)) {
+            return false;
+        }
         seen.add(s.urn);
-        return hit;
+        return true;
     });
 }
 

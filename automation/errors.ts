@@ -25,7 +25,7 @@ export function explain(err: unknown, stack: string): string {
     if (err instanceof DriverError || err instanceof UsageError) {
         return text;
     }
-    if (name === "ConcurrentUpdateError" || /conflict|currently locked|\[409\]/i.test(text)) {
+    if (name === "ConcurrentUpdateError" || /currently locked|\[409\] Conflict/i.test(text)) {
         return LOCK_ADVICE(stack);
     }
     if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {

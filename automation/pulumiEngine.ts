@@ -87,6 +87,7 @@ async function isolatedCli(env: NodeJS.ProcessEnv): Promise<PulumiCommand | unde
         return undefined;
     }
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-cli-"));
+    process.once("exit", () => fs.rmSync(root, { recursive: true, force: true }));
     fs.mkdirSync(path.join(root, "bin"));
     fs.writeFileSync(
         path.join(root, "bin", "pulumi"),

@@ -136,7 +136,7 @@ describe("driver: replacement guard", () => {
         urn: `urn:pulumi:dev::ssm-access::${type}::${name}`,
     });
 
-    it("catches replaced or deleted access keys, users and instances only", () => {
+    it("names each replaced or deleted key, user and instance once, whatever its other steps", () => {
         const steps = [
             step("replace", "aws:iam/accessKey:AccessKey", "key-a"),
             step("delete", "aws:iam/user:User", "bob"),
@@ -144,10 +144,13 @@ describe("driver: replacement guard", () => {
             step("update", "aws:iam/user:User", "carol"),
             step("replace", "aws:iam/role:Role", "role"),
             step("create", "aws:iam/accessKey:AccessKey", "key-b"),
+            step("same", "aws:iam/user:User", "dave"),
+            step("delete-replaced", "aws:iam/user:User", "dave"),
+            step("delete-replaced", "aws:iam/accessKey:AccessKey", "key-a"),
         ];
         assert.deepStrictEqual(
             guardedSteps(steps).map((s) => s.urn.split("::").pop()),
-            ["key-a", "bob", "web"],
+            ["key-a", "bob", "web", "dave"],
         );
     });
 });
