@@ -213,6 +213,11 @@ export class Validator {
         if (value === undefined) {
             return undefined;
         }
+        return this.map(key, value);
+    }
+
+    /** `value` as a map, or a problem recorded under `key` when it is not one. */
+    map(key: string, value: unknown): Record<string, unknown> | undefined {
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
             return this.fail(key, value, "must be a map (YAML mapping)");
         }
@@ -428,19 +433,12 @@ const KEY_SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const DOCUMENT_NAME = /^[A-Za-z0-9_.-]{3,128}$/;
 const RESERVED_DOCUMENT_PREFIX = /^(aws|amazon|amzn)/i;
 
-function record(v: Validator, key: string, value: unknown): Record<string, unknown> | undefined {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return v.fail(key, value, "must be a map (YAML mapping)");
-    }
-    return value as Record<string, unknown>;
-}
-
 function users(v: Validator, raw: RawConfig): UserConfig[] {
     const seen = new Set<string>();
     const out: UserConfig[] = [];
     v.array(raw, "users").forEach((item, i) => {
         const at = `users[${i}]`;
-        const u = record(v, at, item);
+        const u = v.map(at, item);
         if (!u) {
             return;
         }
@@ -503,7 +501,7 @@ function users(v: Validator, raw: RawConfig): UserConfig[] {
 }
 
 function parameter(v: Validator, at: string, value: unknown): DocumentParameter | undefined {
-    const p = record(v, at, value);
+    const p = v.map(at, value);
     if (!p) {
         return undefined;
     }
@@ -543,7 +541,7 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
     const out: CommandDocumentSpec[] = [];
     v.array(raw, "documents").forEach((item, i) => {
         const at = `documents[${i}]`;
-        const d = record(v, at, item);
+        const d = v.map(at, item);
         if (!d) {
             return;
         }
@@ -574,7 +572,7 @@ function documents(v: Validator, raw: RawConfig): CommandDocumentSpec[] {
             v.fail(`${at}.commands`, commands, "must be a non-empty list of command lines");
             return;
         }
-        const rawParams = record(v, `${at}.parameters`, d.parameters ?? {}) ?? {};
+        const rawParams = v.map(`${at}.parameters`, d.parameters ?? {}) ?? {};
         const parameters: Record<string, DocumentParameter> = {};
         for (const [pname, pvalue] of Object.entries(rawParams)) {
             const param = parameter(v, `${at}.parameters.${pname}`, pvalue);
@@ -754,7 +752,7 @@ function relaunch(
     const out: RelaunchConfig[] = [];
     items.forEach((item, i) => {
         const at = `relaunch[${i}]`;
-        const r = record(v, at, item);
+        const r = v.map(at, item);
         if (!r) {
             return;
         }
