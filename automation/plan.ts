@@ -133,7 +133,11 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
     return { stack, resources, lookups };
 }
 
-async function waitForRegistrations(): Promise<void> {
+/**
+ * Waits until every resource registration and invoke in flight under mocks has finished. The SDK
+ * keeps this internal; the plan and the unit tests both need it, so it lives here once.
+ */
+export async function waitForRegistrations(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();

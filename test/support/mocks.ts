@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { waitForRegistrations } from "../../automation/plan";
 
 // Pulumi captures a stack trace for every resource and tracked promise; mapped through ts-node's
 // source maps, that was about 40% of the suite's time (CPU profile). Plain traces keep the tests
@@ -114,8 +115,6 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /** Waits until every resource registration and invoke in flight has finished. */
 export async function settled(): Promise<RecordedResource[]> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -129,7 +128,7 @@ export async function settled(): Promise<RecordedResource[]> {
         );
     });
     try {
-        await Promise.race([settings.waitForRPCs(), stuck]);
+        await Promise.race([waitForRegistrations(), stuck]);
     } finally {
         clearTimeout(timer);
     }
