@@ -414,11 +414,12 @@ export class StandInAws implements provider.Provider {
         return name in cloud.roles || this.createdRole(cloud, name) !== undefined;
     }
 
+    /** A seeded instance, or one the stand-in launched (kept under "<stack>/<id>", see cloudKey). */
     private instanceExists(cloud: Cloud, id: string): boolean {
         return (
             id in cloud.instances ||
-            Object.values(cloud.objects).some(
-                (o) => o.type === "aws:ec2/instance:Instance" && o.props.id === id,
+            Object.entries(cloud.objects).some(
+                ([key, o]) => o.type === "aws:ec2/instance:Instance" && key.split("/").pop() === id,
             )
         );
     }
