@@ -1,8 +1,19 @@
 import * as path from "path";
 import { main, terminalConfirm } from "./cli";
 import { PulumiEngine, resolveBackend } from "./pulumiEngine";
+import type { StackOutputs } from "../program";
 
 const projectDir = path.resolve(__dirname, "..");
+
+/**
+ * The stacks' program, run inline: in this process, once loaded for every stack, rather than one
+ * Node process per stack that loads and transpiles it again.
+ */
+async function program(): Promise<StackOutputs> {
+    const { loadStackConfig } = await import("../config");
+    const { declareStack } = await import("../program");
+    return declareStack(await loadStackConfig());
+}
 const cancel = new AbortController();
 process.on("SIGINT", () => {
     if (cancel.signal.aborted) {
@@ -21,7 +32,7 @@ main(process.argv.slice(2), {
     stderr: process.stderr,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     engine: (args) =>
-        new PulumiEngine(projectDir, resolveBackend(projectDir, args.backend, process.env)),
+        new PulumiEngine(projectDir, resolveBackend(projectDir, args.backend, process.env), program),
     confirm: terminalConfirm,
     signal: cancel.signal,
 }).then(

@@ -9,10 +9,12 @@ import {
     LocalWorkspace,
     OpMap,
     PulumiCommand,
+    PulumiFn,
     Stack,
 } from "@pulumi/pulumi/automation";
 import { DriverError } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./engine";
+import { projectName } from "./stacks";
 
 const execFileAsync = promisify(execFile);
 
@@ -115,6 +117,7 @@ export class PulumiEngine implements StackEngine {
     constructor(
         private readonly projectDir: string,
         private readonly backend: BackendChoice,
+        private readonly program: PulumiFn,
         private readonly env: NodeJS.ProcessEnv = process.env,
     ) {
         if (backend.source === "default") {
@@ -142,8 +145,8 @@ export class PulumiEngine implements StackEngine {
                 this.cli ??= isolatedCli(this.env);
                 const pulumiCommand = await this.cli;
                 return LocalWorkspace.createOrSelectStack(
-                    { stackName: name, workDir: this.projectDir },
-                    { envVars, pulumiCommand },
+                    { stackName: name, projectName: projectName(this.projectDir), program: this.program },
+                    { workDir: this.projectDir, envVars, pulumiCommand },
                 );
             });
             this.stacks.set(name, found);

@@ -47,3 +47,14 @@ export function readStackConfig(projectDir: string, stack: string): Record<strin
     };
     return doc.config ?? {};
 }
+
+/** The project's name, from Pulumi.yaml. */
+export function projectName(projectDir: string): string {
+    const doc = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
+        name?: unknown;
+    };
+    if (typeof doc?.name !== "string" || doc.name === "") {
+        throw new UsageError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
+    }
+    return doc.name;
+}
