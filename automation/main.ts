@@ -1,19 +1,30 @@
 import * as path from "path";
 import { main, terminalConfirm } from "./cli";
-import { PulumiEngine, resolveBackend } from "./pulumiEngine";
+import { InlineProgram, PulumiEngine, resolveBackend } from "./pulumiEngine";
 import type { StackOutputs } from "../program";
 
 const projectDir = path.resolve(__dirname, "..");
 
+let modules: Promise<[typeof import("../config"), typeof import("../program")]> | undefined;
+
+/** The program's modules, loaded once for every stack. */
+function programModules() {
+    modules ??= Promise.all([import("../config"), import("../program")]);
+    return modules;
+}
+
 /**
- * The stacks' program, run inline: in this process, once loaded for every stack, rather than one
+ * The stacks' program, run inline: in this process, loaded once for every stack, rather than one
  * Node process per stack that loads and transpiles it again.
  */
-async function program(): Promise<StackOutputs> {
-    const { loadStackConfig } = await import("../config");
-    const { declareStack } = await import("../program");
-    return declareStack(await loadStackConfig());
-}
+const program: InlineProgram = {
+    async run(): Promise<StackOutputs> {
+        const [{ loadStackConfig }, { declareStack }] = await programModules();
+        return declareStack(await loadStackConfig());
+    },
+    preload: () => void programModules(),
+};
+
 const cancel = new AbortController();
 process.on("SIGINT", () => {
     if (cancel.signal.aborted) {
@@ -32,7 +43,11 @@ main(process.argv.slice(2), {
     stderr: process.stderr,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     engine: (args) =>
-        new PulumiEngine(projectDir, resolveBackend(projectDir, args.backend, process.env), program),
+        new PulumiEngine(
+            projectDir,
+            resolveBackend(projectDir, args.backend, process.env),
+            program,
+        ),
     confirm: terminalConfirm,
     signal: cancel.signal,
 }).then(

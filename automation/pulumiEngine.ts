@@ -99,6 +99,16 @@ async function isolatedCli(env: NodeJS.ProcessEnv): Promise<PulumiCommand | unde
     return PulumiCommand.get({ root });
 }
 
+/** The program the driver runs inline for every stack. */
+export interface InlineProgram {
+    run: PulumiFn;
+    /**
+     * Starts loading the program's modules. Loading blocks this process for a moment, so it is
+     * started once the CLI is starting, to overlap with it rather than delay it.
+     */
+    preload(): void;
+}
+
 /** Serializes stack selection: concurrent `pulumi stack select` in one workspace race. */
 class Mutex {
     private tail: Promise<unknown> = Promise.resolve();
@@ -113,11 +123,12 @@ export class PulumiEngine implements StackEngine {
     private readonly stacks = new Map<string, Promise<Stack>>();
     private readonly select = new Mutex();
     private cli?: Promise<PulumiCommand | undefined>;
+    private preloading = false;
 
     constructor(
         private readonly projectDir: string,
         private readonly backend: BackendChoice,
-        private readonly program: PulumiFn,
+        private readonly program: InlineProgram,
         private readonly env: NodeJS.ProcessEnv = process.env,
     ) {
         if (backend.source === "default") {
@@ -145,7 +156,11 @@ export class PulumiEngine implements StackEngine {
                 this.cli ??= isolatedCli(this.env);
                 const pulumiCommand = await this.cli;
                 return LocalWorkspace.createOrSelectStack(
-                    { stackName: name, projectName: projectName(this.projectDir), program: this.program },
+                    {
+                        stackName: name,
+                        projectName: projectName(this.projectDir),
+                        program: this.program.run,
+                    },
                     { workDir: this.projectDir, envVars, pulumiCommand },
                 );
             });
@@ -155,7 +170,13 @@ export class PulumiEngine implements StackEngine {
     }
 
     async run(command: Command, name: string, opts: OpOptions): Promise<OpResult> {
-        const stack = await this.stack(name);
+        const selected = this.stack(name);
+        if (!this.preloading) {
+            this.preloading = true;
+            // After this turn's spawns of the CLI, so that both proceed at once.
+            setImmediate(() => this.program.preload());
+        }
+        const stack = await selected;
         const steps: Step[] = [];
         let summary: OpMap | undefined;
         const onEvent = (event: EngineEvent) => {
