@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Partition, partitionOfRegion } from "./policies/document";
-import * as openpgp from "openpgp";
 import { OutputScope } from "./policies/instance";
 import {
     CommandDocumentSpec,
@@ -679,6 +678,8 @@ async function pgpKey(v: Validator, raw: RawConfig): Promise<string | undefined>
             shown,
         );
     }
+    // Loaded only when a key is configured: most stacks have none.
+    const openpgp = await import("openpgp");
     try {
         const key = await openpgp.readKey({ armoredKey: armored });
         if (key.isPrivate()) {
