@@ -171,7 +171,8 @@ export class PulumiEngine implements StackEngine {
 
     async run(command: Command, name: string, opts: OpOptions): Promise<OpResult> {
         const selected = this.stack(name);
-        if (!this.preloading) {
+        // preview and up run the program; refresh and destroy do not.
+        if (!this.preloading && (command === "preview" || command === "up")) {
             this.preloading = true;
             // After this turn's spawns of the CLI, so that both proceed at once.
             setImmediate(() => this.program.preload());
