@@ -6,7 +6,12 @@ require("ts-node").register({ transpileOnly: true, project: path.join(__dirname,
 // Pulumi captures a stack trace for every resource and promise it tracks, and ts-node's source
 // maps make each capture a lookup: about 0.5 s of a three-stack preview (CPU profile). The driver
 // prints stack traces only with --verbose (-v), so only then are they mapped to TypeScript lines.
-const verbose = process.argv.slice(2).some((a) => a === "--verbose" || /^-[a-zA-Z]*v/.test(a));
+let verbose = false;
+try {
+    verbose = require("../args.ts").parseCli(process.argv.slice(2)).verbose;
+} catch {
+    // A bad command line: main() reports it.
+}
 if (!verbose) {
     delete Error.prepareStackTrace;
 }

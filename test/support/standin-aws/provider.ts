@@ -7,7 +7,6 @@
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { randomBytes } from "crypto";
-import * as openpgp from "openpgp";
 import { ACCOUNT, Cloud, record, rememberSecret, withCloud } from "./cloud";
 
 type Props = Record<string, any>;
@@ -159,6 +158,8 @@ function arnFor(type: string, props: Props, region: string): string | undefined 
 }
 
 async function encryptFor(pgpKey: string, secret: string): Promise<string> {
+    // Loaded here, not at start-up (about 0.1 s of every provider process): few keys use PGP.
+    const openpgp = await import("openpgp");
     const key = await openpgp.readKey({ binaryKey: Buffer.from(pgpKey, "base64") });
     const message = await openpgp.encrypt({
         message: await openpgp.createMessage({ text: secret }),
