@@ -114,6 +114,13 @@ describe("bad input through the real engine", () => {
         const preview = await sb.pulumi("preview", "--stack", "dev");
         assert.notStrictEqual(preview.code, 0);
         assert.match(preview.stdout + preview.stderr, /maxSessionDurationSeconds.*(integer|type)/i);
+        // The driver runs the program inline; the engine still applies Pulumi.yaml's declarations.
+        const run = await sb.driver("preview", "--env", "dev", "--json");
+        assert.strictEqual(run.code, 1);
+        assert.match(
+            JSON.parse(run.stdout).stacks[0].error,
+            /'maxSessionDurationSeconds' must be of type 'integer'/,
+        );
     });
 
     it("surfaces the program's validation error in the driver as one clear line", async () => {
