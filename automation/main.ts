@@ -22,7 +22,10 @@ const program: InlineProgram = {
         const [{ loadStackConfig }, { declareStack }] = await programModules();
         return declareStack(await loadStackConfig());
     },
-    preload: () => void programModules(),
+    preload() {
+        // A failure to load is reported by run(), which awaits the same promise.
+        programModules().catch(() => undefined);
+    },
 };
 
 const cancel = new AbortController();
