@@ -136,4 +136,20 @@ describe("bad input through the real engine", () => {
         );
         assert.ok(!/at \w+ \(/.test(run.stderr), "no stack trace without --verbose");
     });
+
+    it("reports a program that fails to load as its stack's failure, without crashing", async () => {
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:instanceMode");
+        const programFile = path.join(sb.project, "program.ts");
+        const program = fs.readFileSync(programFile, "utf8");
+        fs.writeFileSync(programFile, `${program}\nconst broken: = 1;\n`);
+        try {
+            const run = await sb.driver("preview", "--env", "dev", "--json");
+            assert.strictEqual(run.code, 1, run.stderr);
+            const [stack] = JSON.parse(run.stdout).stacks;
+            assert.strictEqual(stack.status, "failed");
+            assert.match(stack.error, /Unexpected token/);
+        } finally {
+            fs.writeFileSync(programFile, program);
+        }
+    });
 });
