@@ -6,12 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { waitForRegistrations } from "../../automation/plan";
+import { skipPromiseTraces } from "../../automation/stackTraces";
 
-// Pulumi captures a stack trace for every resource and tracked promise; mapped through ts-node's
-// source maps, that was about 40% of the suite's time (CPU profile). Plain traces keep the tests
-// fast; set SSM_ACCESS_TEST_SOURCE_MAPS=1 for source-mapped traces while debugging.
-if (!process.env.SSM_ACCESS_TEST_SOURCE_MAPS) {
-    delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+// SSM_ACCESS_TEST_PROMISE_TRACES=1 keeps the traces Pulumi records per promise, for a leak report.
+if (!process.env.SSM_ACCESS_TEST_PROMISE_TRACES) {
+    skipPromiseTraces();
 }
 
 export const ACCOUNT = "123456789012";
