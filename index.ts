@@ -1,5 +1,8 @@
 // The Pulumi program: configuration -> components -> stack outputs.
 import { loadStackConfig } from "./config";
 import { declareStack } from "./program";
+import { skipPromiseTraces } from "./stackTraces";
+
+skipPromiseTraces();
 
 export = loadStackConfig().then(declareStack);

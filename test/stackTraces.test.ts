@@ -1,22 +1,44 @@
-/** automation/stackTraces.ts, installed for the suite by test/support/mocks.ts. */
+/** stackTraces.ts: the suite itself runs with it (test/support/mocks.ts). */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
+import { skipPromiseTraces } from "../stackTraces";
 
 // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
 const { debuggablePromise } = debuggable as unknown as {
     debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T>;
 };
 
-describe("stack traces under ts-node", () => {
-    it("leaves empty the trace Pulumi records on each promise it tracks", async () => {
+/** The trace Pulumi records on a promise it tracks, with skipPromiseTraces(env) installed. */
+async function recordedTrace(env: NodeJS.ProcessEnv): Promise<{ pulumi: string; error: string }> {
+    const installed = Error.prepareStackTrace;
+    try {
+        Error.prepareStackTrace = (_err, frames) => `formatted ${frames.length} frames`;
+        skipPromiseTraces(env);
         const promise = Promise.resolve(1);
         assert.strictEqual(await debuggablePromise(promise, "test"), 1);
-        const recorded = (promise as unknown as { _debugStackTrace?: string })._debugStackTrace;
-        assert.strictEqual(recorded, "");
+        return {
+            pulumi: (promise as unknown as { _debugStackTrace: string })._debugStackTrace,
+            error: new Error("other").stack ?? "",
+        };
+    } finally {
+        Error.prepareStackTrace = installed;
+    }
+}
+
+describe("stack traces under ts-node", () => {
+    it("leaves empty the trace Pulumi records on each promise, and formats every other", async () => {
+        const traces = await recordedTrace({});
+        assert.strictEqual(traces.pulumi, "");
+        assert.match(traces.error, /^formatted \d+ frames$/);
     });
 
-    it("still maps an error's trace to the TypeScript line", () => {
+    it("keeps them when PULUMI_DEBUG_PROMISE_LEAKS asks for Pulumi's leak report", async () => {
+        const traces = await recordedTrace({ PULUMI_DEBUG_PROMISE_LEAKS: "true" });
+        assert.match(traces.pulumi, /^formatted \d+ frames$/);
+    });
+
+    it("maps an error's trace to the TypeScript line", () => {
         const err = new Error("where"); // marker: this line
         const line = fs
             .readFileSync(__filename, "utf8")

@@ -12,6 +12,7 @@ const COPIED = [
     "index.ts",
     "program.ts",
     "config.ts",
+    "stackTraces.ts",
     "package.json",
     "tsconfig.json",
     "tsconfig.pulumi.json",

@@ -6,12 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { waitForRegistrations } from "../../automation/plan";
-import { skipPromiseTraces } from "../../automation/stackTraces";
+import { skipPromiseTraces } from "../../stackTraces";
 
-// SSM_ACCESS_TEST_PROMISE_TRACES=1 keeps the traces Pulumi records per promise, for a leak report.
-if (!process.env.SSM_ACCESS_TEST_PROMISE_TRACES) {
-    skipPromiseTraces();
-}
+skipPromiseTraces();
 
 export const ACCOUNT = "123456789012";
 
