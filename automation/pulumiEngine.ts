@@ -103,8 +103,9 @@ async function isolatedCli(env: NodeJS.ProcessEnv): Promise<PulumiCommand | unde
 export interface InlineProgram {
     run: PulumiFn;
     /**
-     * Starts loading the program's modules. Loading blocks this process for a moment, so it is
-     * started once the CLI is starting, to overlap with it rather than delay it.
+     * Starts loading the program's modules, once however often it is called. Loading blocks this
+     * process for a moment, so it is started once the CLI is starting, to overlap with it rather
+     * than delay it.
      */
     preload(): void;
 }
@@ -123,7 +124,6 @@ export class PulumiEngine implements StackEngine {
     private readonly stacks = new Map<string, Promise<Stack>>();
     private readonly select = new Mutex();
     private cli?: Promise<PulumiCommand | undefined>;
-    private preloading = false;
 
     constructor(
         private readonly projectDir: string,
@@ -172,8 +172,7 @@ export class PulumiEngine implements StackEngine {
     async run(command: Command, name: string, opts: OpOptions): Promise<OpResult> {
         const selected = this.stack(name);
         // preview and up run the program; refresh and destroy do not.
-        if (!this.preloading && (command === "preview" || command === "up")) {
-            this.preloading = true;
+        if (command === "preview" || command === "up") {
             // After this turn's spawns of the CLI, so that both proceed at once.
             setImmediate(() => this.program.preload());
         }
