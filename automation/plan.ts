@@ -4,13 +4,10 @@
  * every value computed from them or from a created resource) stays unknown and is shown as such,
  * never invented.
  */
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, RawConfig, parseStackConfig } from "../config";
 import { declareStack } from "../program";
-import { readStackConfig } from "./stacks";
+import { readProject, readStackConfig } from "./stacks";
 
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const KNOWN_AT_DEPLOY = "[known at deploy]";
@@ -73,9 +70,7 @@ export function effectiveConfig(
     projectDir: string,
     stack: string,
 ): { region: unknown; raw: RawConfig } {
-    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
-        config?: Record<string, { default?: unknown }>;
-    };
+    const project = readProject(projectDir);
     const raw: RawConfig = {};
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         if (decl && "default" in decl) {

@@ -48,12 +48,21 @@ export function readStackConfig(projectDir: string, stack: string): Record<strin
     return doc.config ?? {};
 }
 
+/** The parts of Pulumi.yaml the driver reads, as YAML typed them. */
+interface ProjectFile {
+    name?: unknown;
+    config?: Record<string, { default?: unknown }>;
+}
+
+export function readProject(projectDir: string): ProjectFile {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as ProjectFile;
+}
+
 /** The project's name, from Pulumi.yaml. */
 export function projectName(projectDir: string): string {
-    const doc = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as {
-        name?: unknown;
-    };
-    if (typeof doc?.name !== "string" || doc.name === "") {
+    const doc = readProject(projectDir);
+    if (typeof doc.name !== "string" || doc.name === "") {
         throw new UsageError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
     }
     return doc.name;
