@@ -247,8 +247,8 @@ function main(): void {
             });
         run("stack", "init", "dev");
         run("up", "--yes", "--stack", "dev");
-        const preview = () =>
-            measure(pulumi, ["preview", "--stack", "dev", "--non-interactive"], {
+        const preview = (stack: string) =>
+            measure(pulumi, ["preview", "--stack", stack, "--non-interactive"], {
                 cwd: sb.project,
                 env,
             });
@@ -266,7 +266,7 @@ function main(): void {
         const withFiles = (project: string, tsconfigText: string) => () => {
             fs.writeFileSync(projectFile, project);
             fs.writeFileSync(tsconfigFile, tsconfigText);
-            return preview();
+            return preview("dev");
         };
         const [previewOurs, previewDefault] = alternate(
             RUNS,
@@ -292,13 +292,7 @@ function main(): void {
         const [driverRuns, singleRuns] = alternate(
             RUNS,
             () => driverIn(sb.project, env, "preview", "--parallel", "3"),
-            () =>
-                stacks.map((s) =>
-                    measure(pulumi, ["preview", "--stack", s, "--non-interactive"], {
-                        cwd: sb.project,
-                        env,
-                    }),
-                ),
+            () => stacks.map(preview),
         );
         const singles = stacks.map((_, j) => singleRuns.map((run) => run[j]));
         const sequential = singleRuns.map((run) => ({
