@@ -4,7 +4,7 @@
  * accepted, so `pulumi preview` fails fast and nothing is half-applied.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Partition, partitionOfRegion } from "./policies/document";
+import { Partition, partitionOfRegion } from "./policies/iam";
 import { OutputScope } from "./policies/instance";
 import {
     CommandDocumentSpec,

@@ -1,7 +1,7 @@
 // The Pulumi program: configuration -> components -> stack outputs.
 import { loadStackConfig } from "./config";
 import { declareStack } from "./program";
-import { skipPromiseTraces } from "./stackTraces";
+import { skipPromiseTraces } from "./runtime/stackTraces";
 
 skipPromiseTraces();
 

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import { CliArgs, USAGE, parseCli } from "./args";
-import { Command, StackEngine, guardedSteps, urnName } from "./engine";
+import { guardedSteps, urnName } from "./guard";
+import { Command, StackEngine } from "./stackEngine";
 import { DriverError, UsageError, explain } from "./errors";
 import { Progress, summaryTable } from "./progress";
 import { StackRun, runStacks } from "./runner";

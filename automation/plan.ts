@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, RawConfig, parseStackConfig } from "../config";
 import { declareStack } from "../program";
+import { waitForRegistrations } from "../runtime/sdkInternals";
 import { readProject, readStackConfig } from "./stacks";
 
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -126,16 +127,6 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
     }
     resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
     return { stack, resources, lookups };
-}
-
-/**
- * Waits until every resource registration and invoke in flight under mocks has finished. The SDK
- * keeps this internal; the plan and the unit tests both need it, so it lives here once.
- */
-export async function waitForRegistrations(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
 }
 
 /** The plan as a person reads it: resources by type, every policy document in full, the lookups. */

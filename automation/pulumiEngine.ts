@@ -13,7 +13,7 @@ import {
     Stack,
 } from "@pulumi/pulumi/automation";
 import { DriverError } from "./errors";
-import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./engine";
+import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { projectName } from "./stacks";
 
 const execFileAsync = promisify(execFile);

@@ -1,5 +1,5 @@
 import { DriverError, explain } from "./errors";
-import { Changes, OpResult, Step } from "./engine";
+import { Changes, OpResult, Step } from "./stackEngine";
 
 export type StackStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceMode } from "../config";
-import { Partition, awsManagedPolicyArn } from "../policies/document";
+import { Partition, awsManagedPolicyArn } from "../policies/iam";
 import { OutputScope, guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
 import { serviceTrustPolicy, trustStatement, verifyServiceTrust } from "../policies/trust";
 import { shortHash } from "./hash";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLevel, OperatorAccessConfig, UserConfig } from "../config";
-import { Partition } from "../policies/document";
+import { Partition } from "../policies/iam";
 import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
 import { adminUserPolicy, managedUserPolicyArn, operatorPolicy } from "../policies/users";
 

@@ -1,4 +1,4 @@
-import { Partition, PolicyDocument, PolicyStatement, policyDocument } from "./document";
+import { Partition, PolicyDocument, PolicyStatement, policyDocument } from "./iam";
 
 /** Where Run Command may write command output: an S3 bucket (and key prefix) and a log group. */
 export interface OutputScope {

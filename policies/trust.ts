@@ -4,7 +4,7 @@ import {
     PolicyStatement,
     policyDocument,
     servicePrincipal,
-} from "./document";
+} from "./iam";
 
 /** A trust (assume-role) policy that lets one AWS service assume the role. */
 export function serviceTrustPolicy(service: string, partition: Partition): PolicyDocument {

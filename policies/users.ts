@@ -1,4 +1,4 @@
-import { Partition, PolicyDocument, awsManagedPolicyArn, policyDocument } from "./document";
+import { Partition, PolicyDocument, awsManagedPolicyArn, policyDocument } from "./iam";
 
 /** The documents the guide says amount to administrator access on an instance. */
 export const SHELL_DOCUMENTS = ["AWS-RunShellScript", "AWS-RunPowerShellScript"];

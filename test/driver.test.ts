@@ -13,8 +13,8 @@ import {
     StackEngine,
     Step,
     emptyChanges,
-    guardedSteps,
-} from "../automation/engine";
+} from "../automation/stackEngine";
+import { guardedSteps } from "../automation/guard";
 import { explain } from "../automation/errors";
 import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../automation/plan";
 import { installTestMocks } from "./support/mocks";

@@ -9,7 +9,6 @@ import {
 import {
     ACCOUNT,
     calls,
-    discardFailedWork,
     onCall,
     ofType,
     one,
@@ -19,6 +18,7 @@ import {
 } from "./support/mocks";
 import { assertValidIdentityPolicy, assertValidTrustPolicy } from "./support/iam";
 import { guideInstancePolicy } from "../policies/instance";
+import { discardFailedWork } from "../runtime/sdkInternals";
 
 const BASE: InstanceAccessArgs = { partition: "aws", region: "us-east-1" };
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { partitionOfRegion, servicePrincipal } from "../policies/document";
+import { partitionOfRegion, servicePrincipal } from "../policies/iam";
 import { guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
 import { serviceTrustPolicy, verifyServiceTrust } from "../policies/trust";
 import { assertValidIdentityPolicy, assertValidTrustPolicy } from "./support/iam";

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
-import { skipPromiseTraces } from "../stackTraces";
+import { skipPromiseTraces } from "../runtime/stackTraces";
 
 // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
 const { debuggablePromise } = debuggable as unknown as {

@@ -1,6 +1,6 @@
 /** The multi-stack driver against the real engine (offline): parallel stacks, locks, Ctrl-C. */
 import * as assert from "assert";
-import { Sandbox } from "./sandbox";
+import { Sandbox } from "../../scripts/sandbox";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
     const deadline = Date.now() + ms;

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Sandbox, engine } from "./sandbox";
+import { Sandbox, engine } from "../../scripts/sandbox";
 
 before(function () {
     this.timeout(20 * 60 * 1000);

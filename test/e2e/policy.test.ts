@@ -1,8 +1,8 @@
-/** The CrossGuard pack (policy/) run by the real engine. */
+/** The CrossGuard pack (guardrails/) run by the real engine. */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, Sandbox } from "./sandbox";
+import { ROOT, Sandbox } from "../../scripts/sandbox";
 
 describe("policy pack", () => {
     const sb = new Sandbox();
@@ -16,7 +16,7 @@ describe("policy pack", () => {
                 "--stack",
                 stack,
                 "--policy-pack",
-                path.join(sb.project, "policy"),
+                path.join(sb.project, "guardrails"),
             );
             assert.strictEqual(preview.code, 0, preview.stdout + preview.stderr);
             assert.match(preview.stdout, /ssm-access-guardrails@v0\.1\.0/);
@@ -38,7 +38,7 @@ describe("policy pack", () => {
             "--stack",
             "bad",
             "--policy-pack",
-            path.join(sb.project, "policy"),
+            path.join(sb.project, "guardrails"),
         );
         assert.notStrictEqual(preview.code, 0);
         for (const policy of [

@@ -1,7 +1,7 @@
-/** The lazy closure serialization patch (patches/) still serializes functions when asked. */
+/** The lazy closure serialization patch (runtime/patches/) still serializes functions when asked. */
 import * as assert from "assert";
 import { execFileSync } from "child_process";
-import { ROOT } from "./sandbox";
+import { ROOT } from "../../scripts/sandbox";
 
 describe("patched Pulumi SDK", () => {
     it("loads closure serialization only on use, and it still serializes a function", () => {

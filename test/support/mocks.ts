@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { waitForRegistrations } from "../../automation/plan";
-import { skipPromiseTraces } from "../../stackTraces";
+import { waitForRegistrations } from "../../runtime/sdkInternals";
+import { skipPromiseTraces } from "../../runtime/stackTraces";
 
 skipPromiseTraces();
 
@@ -153,15 +153,3 @@ export const mochaHooks = {
         callHandlers.clear();
     },
 };
-
-/**
- * After a test that makes the program fail on purpose, the resources that waited on the failed
- * output stay pending forever; drop them so the runtime's leak report shows only real leaks.
- */
-export function discardFailedWork(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-        leakedPromises(): unknown;
-    };
-    debuggable.leakedPromises();
-}

@@ -3,7 +3,7 @@
  * what the program must never produce, independently of the code that produces it.
  */
 import { PolicyPack, PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { PARTITIONS, Partition } from "../policies/document";
+import { PARTITIONS, Partition } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
 
 interface Statement {

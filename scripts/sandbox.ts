@@ -12,7 +12,7 @@ const COPIED = [
     "index.ts",
     "program.ts",
     "config.ts",
-    "stackTraces.ts",
+    "runtime",
     "package.json",
     "tsconfig.json",
     "tsconfig.pulumi.json",
@@ -23,7 +23,7 @@ const COPIED = [
     "components",
     "policies",
     "automation",
-    "policy",
+    "guardrails",
 ];
 
 let engineBin: string | undefined;
