@@ -1,8 +1,7 @@
-// The Pulumi program: configuration -> components -> stack outputs.
-import { loadStackConfig } from "./config";
-import { declareStack } from "./program";
+// The Pulumi program: configuration -> components -> stack outputs (program.ts has the one door).
+import { runProgram } from "./program";
 import { skipPromiseTraces } from "./runtime/stackTraces";
 
 skipPromiseTraces();
 
-export = loadStackConfig().then(declareStack);
+export = runProgram();

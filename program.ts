@@ -3,7 +3,7 @@ import { InstanceAccess } from "./components/instanceAccess";
 import { PrivateNetwork } from "./components/privateNetwork";
 import { Relaunch } from "./components/relaunch";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
-import { StackConfig } from "./config";
+import { StackArgs, loadStackArgs } from "./config";
 
 /** What a stack exports; the driver and the README document this shape. */
 export interface StackOutputs {
@@ -22,36 +22,40 @@ export interface StackOutputs {
         string,
         { imageId: pulumi.Output<string>; replacementId: pulumi.Output<string> }
     >;
+    /** The private network, when the stack configures one. */
+    privateNetwork?: {
+        vpcId: pulumi.Output<string>;
+        subnetIds: pulumi.Output<string[]>;
+        instanceSecurityGroupId: pulumi.Output<string>;
+    };
+}
+
+/** The stack outputs as read back from the engine (what `pulumi stack output --json` shows). */
+export type StackOutputValues = pulumi.Unwrap<StackOutputs>;
+
+/**
+ * The program: the running stack's configuration, validated, then every resource. `index.ts`,
+ * the driver's inline program and the offline plan all run this.
+ */
+export async function runProgram(
+    load: () => Promise<StackArgs> = loadStackArgs,
+): Promise<StackOutputs> {
+    return declareStack(await load());
 }
 
 /** Declares every resource of a stack from its validated configuration. */
-export function declareStack(config: StackConfig): StackOutputs {
+export function declareStack(config: StackArgs): StackOutputs {
     const prefix = `ssm-access-${config.stack}`;
-    const ia = config.instanceAccess;
     const tags = { ...config.tags, "ssm-access:stack": config.stack };
     const instance = new InstanceAccess(`${prefix}-instance`, {
+        ...config.instanceAccess,
         partition: config.partition,
         region: config.region,
-        mode: ia.mode,
-        existingRoleName: ia.existingRoleName,
-        existingInstanceProfileName: ia.existingInstanceProfileName,
-        roleName: ia.roleName,
-        rolePath: ia.rolePath,
-        permissionsBoundaryArn: ia.permissionsBoundaryArn,
-        maxSessionDurationSeconds: ia.maxSessionDurationSeconds,
-        additionalPolicyArns: ia.additionalPolicyArns,
-        output: ia.output,
-        defaultHostManagement: ia.defaultHostManagement,
         tags,
     });
-    const rc = config.runCommand;
     const users = new RunCommandUsers(`${prefix}-users`, {
+        ...config.runCommand,
         partition: config.partition,
-        users: rc.users,
-        documents: rc.documents,
-        operatorAccess: rc.operatorAccess,
-        useManagedPolicies: rc.useManagedUserPolicies,
-        pgpKey: rc.pgpKey,
         groupPrefix: prefix,
         tags,
     });
@@ -85,7 +89,7 @@ export function declareStack(config: StackConfig): StackOutputs {
             replacementId: relaunch.replacementId,
         };
     }
-    return withoutUndefined({
+    const outputs: StackOutputs = {
         instanceRoleName: instance.roleName,
         instanceRoleArn: instance.roleArn,
         instanceProfileName: instance.ready,
@@ -100,7 +104,8 @@ export function declareStack(config: StackConfig): StackOutputs {
             subnetIds: network.subnetIds,
             instanceSecurityGroupId: network.instanceSecurityGroupId,
         },
-    });
+    };
+    return withoutUndefined(outputs);
 }
 
 /** Stack outputs without the keys a stack's configuration leaves empty (the engine warns on them). */

@@ -5,11 +5,11 @@ import type { StackOutputs } from "../program";
 
 const projectDir = path.resolve(__dirname, "..");
 
-let modules: Promise<[typeof import("../config"), typeof import("../program")]> | undefined;
+let modules: Promise<typeof import("../program")> | undefined;
 
 /** The program's modules, loaded once for every stack. */
 function programModules() {
-    modules ??= Promise.all([import("../config"), import("../program")]);
+    modules ??= import("../program");
     return modules;
 }
 
@@ -19,8 +19,8 @@ function programModules() {
  */
 const program: InlineProgram = {
     async run(): Promise<StackOutputs> {
-        const [{ loadStackConfig }, { declareStack }] = await programModules();
-        return declareStack(await loadStackConfig());
+        const { runProgram } = await programModules();
+        return runProgram();
     },
     preload() {
         // A failure to load is reported by run(), which awaits the same promise.

@@ -5,10 +5,10 @@
  * never invented.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, RawConfig, parseStackConfig } from "../config";
-import { declareStack } from "../program";
+import { PROJECT, validateStack } from "../config";
+import { fromFiles } from "../config/raw";
+import { runProgram } from "../program";
 import { waitForRegistrations } from "../runtime/sdkInternals";
-import { readProject, readStackConfig } from "./stacks";
 
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const KNOWN_AT_DEPLOY = "[known at deploy]";
@@ -66,31 +66,6 @@ export function render(value: unknown, key = ""): unknown {
     return value;
 }
 
-/** Stack config as the engine would give it: Pulumi.yaml defaults, then the stack's values. */
-export function effectiveConfig(
-    projectDir: string,
-    stack: string,
-): { region: unknown; raw: RawConfig } {
-    const project = readProject(projectDir);
-    const raw: RawConfig = {};
-    for (const [key, decl] of Object.entries(project.config ?? {})) {
-        if (decl && "default" in decl) {
-            raw[key] = decl.default;
-        }
-    }
-    const stackConfig = readStackConfig(projectDir, stack);
-    for (const [fullKey, value] of Object.entries(stackConfig)) {
-        const [ns, key] = fullKey.split(":", 2);
-        if (ns === PROJECT) {
-            raw[key] =
-                value && typeof value === "object" && "secure" in (value as object)
-                    ? SECRET
-                    : value;
-        }
-    }
-    return { region: stackConfig["aws:region"], raw };
-}
-
 /** Plans one stack in this process. Stacks must be planned one at a time (mocks are global). */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const resources: PlannedResource[] = [];
@@ -119,8 +94,7 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
         true,
     );
     try {
-        const { region, raw } = effectiveConfig(projectDir, stack);
-        declareStack(await parseStackConfig(stack, region, raw));
+        await runProgram(() => validateStack(fromFiles(projectDir, stack)));
         await waitForRegistrations();
     } catch (err) {
         return { stack, resources: [], lookups: [], error: (err as Error).message };

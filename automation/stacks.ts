@@ -1,6 +1,6 @@
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
+import { readProjectFile } from "../config/raw";
 import { UsageError } from "./errors";
 
 const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
@@ -39,29 +39,9 @@ export function selectStacks(known: string[], env?: string): string[] {
     return wanted;
 }
 
-/** The `config:` map of Pulumi.<stack>.yaml, values as YAML typed them. */
-export function readStackConfig(projectDir: string, stack: string): Record<string, unknown> {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
-        config?: Record<string, unknown>;
-    };
-    return doc.config ?? {};
-}
-
-/** The parts of Pulumi.yaml the driver reads, as YAML typed them. */
-interface ProjectFile {
-    name?: unknown;
-    config?: Record<string, { default?: unknown }>;
-}
-
-export function readProject(projectDir: string): ProjectFile {
-    const file = path.join(projectDir, "Pulumi.yaml");
-    return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as ProjectFile;
-}
-
 /** The project's name, from Pulumi.yaml. */
 export function projectName(projectDir: string): string {
-    const doc = readProject(projectDir);
+    const doc = readProjectFile(projectDir);
     if (typeof doc.name !== "string" || doc.name === "") {
         throw new UsageError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
     }

@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceMode } from "../config";
 import { Partition, awsManagedPolicyArn } from "../policies/iam";
 import { OutputScope, guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
 import { serviceTrustPolicy, trustStatement, verifyServiceTrust } from "../policies/trust";
 import { shortHash } from "./hash";
+
+/** How instances get SSM permissions; see InstanceAccessArgs.mode. */
+export const INSTANCE_MODES = ["managed", "guide", "legacy-managed", "none"] as const;
+export type InstanceMode = (typeof INSTANCE_MODES)[number];
 
 /** AWS's current recommendation for instances managed by Systems Manager. */
 export const MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";

@@ -1,20 +1,45 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AccessLevel, OperatorAccessConfig, UserConfig } from "../config";
 import { Partition } from "../policies/iam";
 import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
-import { adminUserPolicy, managedUserPolicyArn, operatorPolicy } from "../policies/users";
+import {
+    ACCESS_LEVELS,
+    AccessLevel,
+    adminUserPolicy,
+    groupName,
+    managedUserPolicyArn,
+    operatorPolicy,
+} from "../policies/users";
+
+export { ACCESS_LEVELS };
+export type { AccessLevel };
+
+/** One Run Command user. */
+export interface UserSpec {
+    readonly name: string;
+    readonly level: AccessLevel;
+    /** Access key slots (at most two): adding a slot and later removing the old one rotates. */
+    readonly accessKeys: string[];
+}
+
+/** What operators may do. */
+export interface OperatorAccess {
+    /** Names of documents (declared in `documents`) operators may run. */
+    readonly documents: string[];
+    /** Operators may target only instances carrying this tag. */
+    readonly instanceTag: { readonly key: string; readonly value: string };
+}
 
 export interface RunCommandUsersArgs {
     readonly partition: Partition;
     /** Users and their access levels and key slots. */
-    readonly users: UserConfig[];
+    readonly users: UserSpec[];
     /** Command documents to create for operators. @default [] */
     readonly documents?: CommandDocumentSpec[];
     /** Required when any user is an operator: their documents and instance tag. */
-    readonly operatorAccess?: OperatorAccessConfig;
+    readonly operatorAccess?: OperatorAccess;
     /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
-    readonly useManagedPolicies?: boolean;
+    readonly useManagedUserPolicies?: boolean;
     /** Base64 binary OpenPGP public key: access key secrets then exist only encrypted to it. */
     readonly pgpKey?: string;
     /** Prefix of group names, e.g. "ssm-access-dev" gives "ssm-access-dev-operator". */
@@ -118,10 +143,10 @@ export class RunCommandUsers extends pulumi.ComponentResource {
     ): aws.iam.Group {
         const group = new aws.iam.Group(
             `${name}-${level}`,
-            { name: `${args.groupPrefix}-${level}`, path },
+            { name: groupName(args.groupPrefix, level), path },
             { parent: this },
         );
-        if (level === "read-only" || (level === "admin" && args.useManagedPolicies)) {
+        if (level === "read-only" || (level === "admin" && args.useManagedUserPolicies)) {
             new aws.iam.GroupPolicyAttachment(
                 `${name}-${level}-managed`,
                 { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },

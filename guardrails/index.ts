@@ -5,6 +5,7 @@
 import { PolicyPack, PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { PARTITIONS, Partition } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
+import { levelOfGroup } from "../policies/users";
 
 interface Statement {
     Effect?: string;
@@ -84,7 +85,7 @@ function noS3OnStarWithBucket(args: StackValidationArgs, report: ReportViolation
 
 function nonAdminsGetNoSsmStar(args: StackValidationArgs, report: ReportViolation): void {
     for (const p of args.resources.filter((r) => r.type === "aws:iam/groupPolicy:GroupPolicy")) {
-        if (String(p.props.group ?? "").endsWith("-admin")) {
+        if (levelOfGroup(String(p.props.group ?? "")) === "admin") {
             continue;
         }
         const wide = statements(p)

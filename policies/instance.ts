@@ -3,11 +3,11 @@ import { Partition, PolicyDocument, PolicyStatement, policyDocument } from "./ia
 /** Where Run Command may write command output: an S3 bucket (and key prefix) and a log group. */
 export interface OutputScope {
     /** Bucket name (not ARN). */
-    bucket?: string;
+    outputBucket?: string;
     /** Key prefix inside the bucket, without a leading slash, e.g. "run-command/". */
-    keyPrefix?: string;
+    outputKeyPrefix?: string;
     /** CloudWatch Logs group name. */
-    logGroup?: string;
+    logGroupName?: string;
 }
 
 const GUIDE_S3_OBJECT_ACTIONS = [
@@ -48,7 +48,7 @@ export function logStreamArn(partition: Partition, logGroup: string): string {
  * action on the bucket. Without a bucket, the guide's own Resource "*".
  */
 function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement[] {
-    if (!scope.bucket) {
+    if (!scope.outputBucket) {
         return [
             {
                 Effect: "Allow",
@@ -62,13 +62,13 @@ function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement
             Sid: "RunCommandOutputObjects",
             Effect: "Allow",
             Action: GUIDE_S3_OBJECT_ACTIONS,
-            Resource: objectArn(partition, scope.bucket, scope.keyPrefix),
+            Resource: objectArn(partition, scope.outputBucket, scope.outputKeyPrefix),
         },
         {
             Sid: "RunCommandOutputBucket",
             Effect: "Allow",
             Action: GUIDE_S3_BUCKET_ACTIONS,
-            Resource: bucketArn(partition, scope.bucket),
+            Resource: bucketArn(partition, scope.outputBucket),
         },
     ];
 }
@@ -78,7 +78,7 @@ function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement
  * list action that IAM cannot restrict to a resource.
  */
 function logsStatements(partition: Partition, scope: OutputScope): PolicyStatement[] {
-    if (!scope.logGroup) {
+    if (!scope.logGroupName) {
         return [{ Effect: "Allow", Action: GUIDE_LOGS_ACTIONS, Resource: "*" }];
     }
     return [
@@ -86,13 +86,13 @@ function logsStatements(partition: Partition, scope: OutputScope): PolicyStateme
             Sid: "RunCommandLogGroup",
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
-            Resource: logGroupArn(partition, scope.logGroup),
+            Resource: logGroupArn(partition, scope.logGroupName),
         },
         {
             Sid: "RunCommandLogStreams",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: logStreamArn(partition, scope.logGroup),
+            Resource: logStreamArn(partition, scope.logGroupName),
         },
         {
             Sid: "RunCommandListLogGroups",
@@ -149,23 +149,23 @@ export function outputAccessPolicy(
     scope: OutputScope,
 ): PolicyDocument | undefined {
     const statements: PolicyStatement[] = [];
-    if (scope.bucket) {
+    if (scope.outputBucket) {
         statements.push(
             {
                 Sid: "RunCommandOutputObjects",
                 Effect: "Allow",
                 Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                Resource: objectArn(partition, scope.bucket, scope.keyPrefix),
+                Resource: objectArn(partition, scope.outputBucket, scope.outputKeyPrefix),
             },
             {
                 Sid: "RunCommandOutputBucketEncryption",
                 Effect: "Allow",
                 Action: ["s3:GetEncryptionConfiguration"],
-                Resource: bucketArn(partition, scope.bucket),
+                Resource: bucketArn(partition, scope.outputBucket),
             },
         );
     }
-    if (scope.logGroup) {
+    if (scope.logGroupName) {
         statements.push(...logsStatements(partition, scope));
     }
     return statements.length > 0 ? policyDocument(statements) : undefined;

@@ -1,5 +1,19 @@
 import { Partition, PolicyDocument, awsManagedPolicyArn, policyDocument } from "./iam";
 
+/** The access levels of Run Command users; each level is one IAM group. */
+export const ACCESS_LEVELS = ["admin", "read-only", "operator"] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/** The IAM group of one access level, e.g. "ssm-access-dev" and "operator" give "ssm-access-dev-operator". */
+export function groupName(prefix: string, level: AccessLevel): string {
+    return `${prefix}-${level}`;
+}
+
+/** The access level a group named by groupName() grants, or undefined for any other group. */
+export function levelOfGroup(name: string): AccessLevel | undefined {
+    return ACCESS_LEVELS.find((level) => name.endsWith(`-${level}`));
+}
+
 /** The documents the guide says amount to administrator access on an instance. */
 export const SHELL_DOCUMENTS = ["AWS-RunShellScript", "AWS-RunPowerShellScript"];
 

@@ -28,3 +28,16 @@ export function discardFailedWork(): void {
     };
     debuggable.leakedPromises();
 }
+
+/**
+ * Whether the running stack's configuration key (e.g. "ssm-access:logGroupName") was set as a
+ * secret. Works around: the SDK marks `isConfigSecret` @internal, and configuration errors must
+ * never echo a secret value. Can go when the SDK makes it (or a secret-keys list) public.
+ */
+export function isConfigSecret(key: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const config = require("@pulumi/pulumi/runtime/config") as {
+        isConfigSecret(k: string): boolean;
+    };
+    return config.isConfigSecret(key);
+}

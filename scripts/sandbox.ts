@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 const COPIED = [
     "index.ts",
     "program.ts",
-    "config.ts",
+    "config",
     "runtime",
     "package.json",
     "tsconfig.json",

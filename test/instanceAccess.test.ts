@@ -6,16 +6,7 @@ import {
     InstanceAccessArgs,
     untrustedRoleMessage,
 } from "../components/instanceAccess";
-import {
-    ACCOUNT,
-    calls,
-    onCall,
-    ofType,
-    one,
-    promiseOf,
-    recorded,
-    settled,
-} from "./support/mocks";
+import { ACCOUNT, calls, onCall, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 import { assertValidIdentityPolicy, assertValidTrustPolicy } from "./support/iam";
 import { guideInstancePolicy } from "../policies/instance";
 import { discardFailedWork } from "../runtime/sdkInternals";
@@ -62,7 +53,7 @@ describe("InstanceAccess", () => {
         it("adds a scoped policy for the output bucket and log group", async () => {
             new InstanceAccess("t", {
                 ...BASE,
-                output: { bucket: "out", keyPrefix: "runs/", logGroup: "/ssm/out" },
+                output: { outputBucket: "out", outputKeyPrefix: "runs/", logGroupName: "/ssm/out" },
             });
             await settled();
             const policy = one("aws:iam/policy:Policy");
@@ -149,12 +140,12 @@ describe("InstanceAccess", () => {
 
     describe("mode guide", () => {
         it("creates the guide's policy as a customer-managed policy, narrowed to the bucket", async () => {
-            new InstanceAccess("t", { ...BASE, mode: "guide", output: { bucket: "out" } });
+            new InstanceAccess("t", { ...BASE, mode: "guide", output: { outputBucket: "out" } });
             await settled();
             const policy = one("aws:iam/policy:Policy");
             assert.deepStrictEqual(
                 JSON.parse(policy.inputs.policy),
-                guideInstancePolicy("aws", { bucket: "out" }),
+                guideInstancePolicy("aws", { outputBucket: "out" }),
             );
             assert.deepStrictEqual(attachedArns(), [policy.state.arn]);
         });

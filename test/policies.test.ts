@@ -88,7 +88,10 @@ describe("guideInstancePolicy", () => {
     });
 
     it("puts object actions on bucket/prefix* and the bucket action on the bucket", async () => {
-        const doc = guideInstancePolicy("aws-us-gov", { bucket: "cmd-out", keyPrefix: "runs/" });
+        const doc = guideInstancePolicy("aws-us-gov", {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+        });
         const s3 = doc.Statement.filter(
             (s) =>
                 String(s.Action).startsWith("s3:") ||
@@ -118,7 +121,7 @@ describe("guideInstancePolicy", () => {
     });
 
     it("narrows logs to one group, keeping only the list action on *", async () => {
-        const doc = guideInstancePolicy("aws", { logGroup: "/ssm/run-command" });
+        const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
         const logs = doc.Statement.filter((s) =>
             ([] as string[]).concat(s.Action)[0].startsWith("logs:"),
         );
@@ -152,7 +155,7 @@ describe("outputAccessPolicy", () => {
     });
 
     it("grants writes to the bucket prefix and reading the bucket's encryption", async () => {
-        const doc = outputAccessPolicy("aws", { bucket: "out", keyPrefix: "p/" });
+        const doc = outputAccessPolicy("aws", { outputBucket: "out", outputKeyPrefix: "p/" });
         assert.deepStrictEqual(doc?.Statement, [
             {
                 Sid: "RunCommandOutputObjects",

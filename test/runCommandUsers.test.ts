@@ -79,7 +79,7 @@ describe("RunCommandUsers", () => {
     });
 
     it("gives admins AmazonSSMFullAccess when the stack asks for managed policies", async () => {
-        new RunCommandUsers("u", { ...BASE, useManagedPolicies: true });
+        new RunCommandUsers("u", { ...BASE, useManagedUserPolicies: true });
         await settled();
         assert.strictEqual(groupPolicy("admin"), undefined);
         assert.ok(

@@ -3,5 +3,5 @@
 "use strict";
 const path = require("path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
-require("../../stackTraces.ts").skipPromiseTraces();
+require("../../runtime/stackTraces.ts").skipPromiseTraces();
 require("../main.ts");

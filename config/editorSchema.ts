@@ -1,0 +1,58 @@
+/**
+ * The JSON Schema of a Pulumi.<stack>.yaml, generated from the settings' schema so YAML editors
+ * complete and check stack files. `npm run schema` writes it; a unit test fails when the file,
+ * Pulumi.yaml and the code disagree.
+ */
+import { z } from "zod";
+import { PROJECT } from "./problems";
+import { stackSchema } from "./schema";
+
+/** Where the generated schema lives, relative to the project folder. */
+export const EDITOR_SCHEMA_PATH = "schema/stack-config.schema.json";
+
+type JsonSchema = Record<string, unknown>;
+
+/** A value set with `pulumi config set --secret`. */
+const SECURE: JsonSchema = {
+    type: "object",
+    properties: { secure: { type: "string" } },
+    required: ["secure"],
+    additionalProperties: false,
+};
+
+export function stackFileSchema(): JsonSchema {
+    const settings = z.toJSONSchema(stackSchema("aws"), {
+        io: "input",
+        unrepresentable: "any",
+    }) as {
+        properties: Record<string, JsonSchema>;
+    };
+    const properties: Record<string, JsonSchema> = {
+        "aws:region": { type: "string", description: "The stack's AWS region, e.g. us-east-1." },
+    };
+    const defs: Record<string, JsonSchema> = { secure: SECURE };
+    for (const [key, schema] of Object.entries(settings.properties)) {
+        defs[key] = schema;
+        const entry = { anyOf: [{ $ref: `#/$defs/${key}` }, { $ref: "#/$defs/secure" }] };
+        properties[`${PROJECT}:${key}`] = entry;
+        properties[key] = entry;
+    }
+    return {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        title: "ssm-access stack configuration (Pulumi.<stack>.yaml)",
+        type: "object",
+        properties: {
+            config: {
+                type: "object",
+                properties,
+                patternProperties: { "^(aws|pulumi):": {} },
+                additionalProperties: false,
+            },
+            secretsprovider: { type: "string" },
+            encryptedkey: { type: "string" },
+            encryptionsalt: { type: "string" },
+        },
+        additionalProperties: false,
+        $defs: defs,
+    };
+}

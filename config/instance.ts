@@ -1,0 +1,156 @@
+/** Configuration of the instance role and profile: the keys InstanceAccess takes. */
+import { z } from "zod";
+import { INSTANCE_MODES } from "../components/instanceAccess";
+import { Partition } from "../policies/iam";
+import {
+    across,
+    flag,
+    list,
+    oneOf,
+    otherPartition,
+    partitionMismatch,
+    problem,
+    text,
+    whole,
+} from "./fields";
+
+// IAM and S3 naming rules (IAM API reference: CreateRole, CreateInstanceProfile; S3 bucket naming).
+export const IAM_NAME = /^[\w+=,.@-]+$/;
+const IAM_PATH = /^\/(?:[\x21-\x7E]*\/)?$/;
+const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
+const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_ARN = /^arn:(aws|aws-cn|aws-us-gov):s3:::([^/]+)$/;
+const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+const KEY_PREFIX = /^[A-Za-z0-9!_.*'()/-]{1,900}$/;
+
+/** An IAM name of at most `max` characters. */
+export function iamName(max: number) {
+    return text(IAM_NAME, `must be 1-${max} characters of letters, digits and +=,.@_-`, max);
+}
+
+function policyArn(partition: Partition) {
+    return text(
+        POLICY_ARN,
+        "must be an IAM policy ARN like arn:aws:iam::123456789012:policy/Name",
+    ).refine((arn) => otherPartition(arn, partition) === undefined, {
+        error: (i) => partitionMismatch(otherPartition(String(i.input), partition)!, partition),
+    });
+}
+
+function bucket(partition: Partition) {
+    const accepted =
+        "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens) or its ARN arn:aws:s3:::name";
+    return z
+        .string({ error: accepted })
+        .refine((v) => otherPartition(v, partition) === undefined, {
+            error: (i) => partitionMismatch(otherPartition(String(i.input), partition)!, partition),
+            abort: true,
+        })
+        .refine((v) => BUCKET_NAME.test(BUCKET_ARN.exec(v)?.[2] ?? v), { error: accepted })
+        .transform((v) => BUCKET_ARN.exec(v)?.[2] ?? v);
+}
+
+const keyPrefix = text(
+    KEY_PREFIX,
+    "must be an S3 key prefix without a leading slash, e.g. run-command/",
+)
+    .refine((v) => !v.startsWith("/"), {
+        error: "must not start with a slash; S3 keys have no leading slash",
+    })
+    .transform((v) => (v.endsWith("/") ? v : `${v}/`));
+
+/** The instance keys, for the stack's partition. */
+export function instanceKeys(partition: Partition) {
+    return {
+        instanceMode: oneOf(INSTANCE_MODES).default("managed"),
+        existingRoleName: iamName(64).optional(),
+        existingInstanceProfileName: iamName(128).optional(),
+        roleName: iamName(64).optional(),
+        rolePath: text(
+            IAM_PATH,
+            'must start and end with "/" (e.g. "/ssm/"), printable ASCII, at most 512 characters',
+            512,
+        ).default("/"),
+        permissionsBoundaryArn: policyArn(partition).optional(),
+        maxSessionDurationSeconds: whole(3600, 43200).optional(),
+        additionalPolicyArns: list(policyArn(partition))
+            .default([])
+            .superRefine((arns, ctx) => {
+                arns.forEach((arn, i) => {
+                    if (arns.indexOf(arn) !== i) {
+                        problem(ctx, [i], arn, "is listed twice: remove the duplicate");
+                    }
+                });
+            }),
+        outputBucket: bucket(partition).optional(),
+        outputKeyPrefix: keyPrefix.optional(),
+        logGroupName: text(
+            LOG_GROUP,
+            "must be a log group name: 1-512 of letters, digits and ._-/#",
+        ).optional(),
+        defaultHostManagement: flag().default(false),
+    };
+}
+
+type InstanceValues = z.output<z.ZodObject<ReturnType<typeof instanceKeys>>>;
+
+/** Rules across the instance keys. */
+export const instanceChecks = [
+    across<InstanceValues>(["roleName", "existingRoleName"], (v, ctx) => {
+        if (v.existingRoleName && v.roleName) {
+            problem(
+                ctx,
+                ["roleName"],
+                v.roleName,
+                `cannot be set together with existingRoleName "${v.existingRoleName}": remove one`,
+            );
+        }
+    }),
+    across<InstanceValues>(
+        [
+            "instanceMode",
+            "existingRoleName",
+            "existingInstanceProfileName",
+            "defaultHostManagement",
+        ],
+        (v, ctx) => {
+            if (v.instanceMode !== "none") {
+                return;
+            }
+            if (v.existingRoleName) {
+                problem(
+                    ctx,
+                    ["instanceMode"],
+                    v.instanceMode,
+                    "existingRoleName needs a mode that grants SSM permissions: managed, guide or legacy-managed",
+                );
+            }
+            if (v.existingInstanceProfileName) {
+                problem(
+                    ctx,
+                    ["existingInstanceProfileName"],
+                    v.existingInstanceProfileName,
+                    'needs instanceMode other than "none"',
+                );
+            }
+            if (!v.defaultHostManagement) {
+                problem(
+                    ctx,
+                    ["instanceMode"],
+                    v.instanceMode,
+                    "gives instances no way to reach SSM: use managed, guide or legacy-managed, or set defaultHostManagement: true",
+                );
+            }
+        },
+    ),
+    across<InstanceValues>(["outputBucket", "outputKeyPrefix"], (v, ctx) => {
+        if (v.outputKeyPrefix && !v.outputBucket) {
+            problem(
+                ctx,
+                ["outputKeyPrefix"],
+                v.outputKeyPrefix,
+                "needs outputBucket: set the bucket the prefix belongs to",
+            );
+        }
+    }),
+];

@@ -1,0 +1,146 @@
+/** Configuration of relaunches and the optional private network they may launch into. */
+import { z } from "zod";
+import type { RelaunchArgs } from "../components/relaunch";
+import { Partition } from "../policies/iam";
+import {
+    across,
+    flag,
+    list,
+    map,
+    otherPartition,
+    partitionMismatch,
+    problem,
+    text,
+    whole,
+} from "./fields";
+
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const KMS_KEY =
+    /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** One relaunch entry: what Relaunch takes, plus whether to launch into the stack's private network. */
+export type RelaunchEntry = Pick<
+    RelaunchArgs,
+    "instanceId" | "instanceType" | "noReboot" | "kmsKeyId"
+> & {
+    readonly subnetId?: string;
+    /** Launch into the stack's private network (its first isolated subnet and instance security group). */
+    readonly privateNetwork: boolean;
+};
+
+const CIDR_ACCEPTED = 'must be an IPv4 CIDR from /16 to /28, e.g. "10.40.0.0/16"';
+
+function validCidr(value: string): boolean {
+    const m = CIDR.exec(value);
+    const prefix = m ? Number(m[5]) : NaN;
+    return (
+        m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && prefix >= 16 && prefix <= 28
+    );
+}
+
+function entry(partition: Partition) {
+    return map({
+        instanceId: text(
+            INSTANCE_ID,
+            "must be an EC2 instance id: i- and 8 or 17 hex digits",
+        ).optional(),
+        instanceType: text(
+            INSTANCE_TYPE,
+            "must be an EC2 instance type such as t3.micro or m7g.large",
+        ).optional(),
+        subnetId: text(SUBNET_ID, "must be a subnet id: subnet- and 8 or 17 hex digits").optional(),
+        privateNetwork: flag().default(false),
+        noReboot: flag().default(false),
+        kmsKeyId: text(
+            KMS_KEY,
+            "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME",
+        )
+            .refine((arn) => otherPartition(arn, partition) === undefined, {
+                error: (i) =>
+                    partitionMismatch(otherPartition(String(i.input), partition)!, partition),
+            })
+            .optional(),
+    }).superRefine((r, ctx) => {
+        if (r.instanceId === undefined) {
+            problem(
+                ctx,
+                ["instanceId"],
+                undefined,
+                "is required: the id of the running instance to relaunch",
+            );
+        }
+        if (r.privateNetwork && r.subnetId) {
+            problem(
+                ctx,
+                ["subnetId"],
+                r.subnetId,
+                "cannot be set with privateNetwork: true, which picks the private subnet",
+            );
+        }
+    });
+}
+
+export function relaunchKeys(partition: Partition) {
+    return {
+        relaunch: list(entry(partition))
+            .default([])
+            .superRefine((entries, ctx) => {
+                entries.forEach((r, i) => {
+                    if (entries.findIndex((e) => e.instanceId === r.instanceId) !== i) {
+                        problem(
+                            ctx,
+                            [i, "instanceId"],
+                            r.instanceId,
+                            "is listed twice: relaunch each instance once",
+                        );
+                    }
+                });
+            }),
+        privateNetwork: map({
+            cidrBlock: z
+                .string({ error: CIDR_ACCEPTED })
+                .refine(validCidr, { error: CIDR_ACCEPTED })
+                .optional(),
+            availabilityZones: whole(1, 6).optional(),
+        })
+            .superRefine((n, ctx) => {
+                if (n.availabilityZones !== undefined && n.cidrBlock === undefined) {
+                    problem(ctx, ["cidrBlock"], undefined, CIDR_ACCEPTED);
+                }
+            })
+            .default({}),
+    };
+}
+
+type RelaunchValues = z.output<z.ZodObject<ReturnType<typeof relaunchKeys>>> & {
+    instanceMode: string;
+};
+
+/** Relaunch needs an instance profile, and privateNetwork entries need the network. */
+export const relaunchChecks = [
+    across<RelaunchValues>(["relaunch", "instanceMode"], (v, ctx) => {
+        if (v.relaunch.length > 0 && v.instanceMode === "none") {
+            problem(
+                ctx,
+                ["relaunch"],
+                v.relaunch.map((r) => r.instanceId),
+                'relaunches onto the instance profile, but instanceMode "none" creates none: set instanceMode to managed or guide',
+            );
+        }
+    }),
+    across<RelaunchValues>(["relaunch", "privateNetwork"], (v, ctx) => {
+        v.relaunch.forEach((r, i) => {
+            if (r.privateNetwork && !v.privateNetwork.cidrBlock) {
+                problem(
+                    ctx,
+                    ["relaunch", i, "privateNetwork"],
+                    true,
+                    "needs ssm-access:privateNetwork (its cidrBlock) to be configured",
+                );
+            }
+        });
+    }),
+];

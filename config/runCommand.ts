@@ -1,0 +1,195 @@
+/** Configuration of Run Command users, their documents and key encryption: what RunCommandUsers takes. */
+import { z } from "zod";
+import { ACCESS_LEVELS } from "../components/runCommandUsers";
+import { referencedParameters, unconstrainedReason } from "../policies/ssmDocument";
+import { across, flag, list, map, oneOf, problem, text } from "./fields";
+import { IAM_NAME } from "./instance";
+
+const USER_NAME_MAX = 64;
+const KEY_SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
+// SSM CreateDocument: names are 3-128 of a-zA-Z0-9_-. and may not start with aws, amazon or amzn.
+const DOCUMENT_NAME = /^(?!(?:aws|amazon|amzn))[A-Za-z0-9_.-]{3,128}$/i;
+
+const user = map({
+    name: text(
+        IAM_NAME,
+        `must be an IAM user name: 1-${USER_NAME_MAX} characters of letters, digits and +=,.@_-`,
+        USER_NAME_MAX,
+    ),
+    level: oneOf(ACCESS_LEVELS),
+    accessKeys: z
+        .array(
+            text(
+                KEY_SLOT,
+                "slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11",
+            ),
+            { error: 'must be a list of key slot names, e.g. ["2026-11"]' },
+        )
+        .max(2, {
+            error: "has more than two slots; AWS allows two access keys per user: remove the oldest slot",
+        })
+        .refine((slots) => new Set(slots).size === slots.length, {
+            error: "lists a slot twice: each slot is one key, give each a distinct name",
+        })
+        .default([]),
+});
+
+const parameter = map({
+    type: oneOf(["String", "Integer", "Boolean"]).default("String"),
+    description: z
+        .string({ error: "must say what the parameter is for" })
+        .min(1, { error: "must say what the parameter is for" }),
+    allowedValues: z.array(z.string(), { error: "must be a list of strings" }).optional(),
+    allowedPattern: z.string({ error: "must be a string (a regular expression)" }).optional(),
+    default: z.string({ error: "must be a string" }).optional(),
+}).superRefine((p, ctx) => {
+    const reason = unconstrainedReason(p);
+    if (reason) {
+        problem(
+            ctx,
+            [],
+            p,
+            `${reason}: operators must not pass arbitrary text to a root shell. Give allowedValues, or an anchored allowedPattern such as "^[a-z0-9-]{1,32}$"`,
+        );
+    }
+});
+
+const document = map({
+    name: text(
+        DOCUMENT_NAME,
+        "must be 3-128 letters, digits and _-. and not start with AWS, Amazon or AMZN (reserved by AWS)",
+    ),
+    description: z.string({ error: "must be a string" }).optional(),
+    platform: oneOf(["Linux", "Windows"]).default("Linux"),
+    parameters: z
+        .record(z.string(), parameter, { error: "must be a map (YAML mapping)" })
+        .default({}),
+    commands: z
+        .array(z.string(), { error: "must be a non-empty list of command lines" })
+        .min(1, { error: "must be a non-empty list of command lines" }),
+})
+    .check(
+        across<{ parameters: Record<string, unknown>; commands: string[] }>(
+            ["commands", "parameters"],
+            (d, ctx) => {
+                for (const ref of referencedParameters(d.commands)) {
+                    if (!(ref in d.parameters)) {
+                        problem(
+                            ctx,
+                            ["commands"],
+                            `{{ ${ref} }}`,
+                            `uses parameter "${ref}", which the document does not declare under parameters`,
+                        );
+                    }
+                }
+            },
+        ),
+    )
+    .transform((d) => ({ ...d, description: d.description ?? `${d.name} (ssm-access)` }));
+
+const TAG_EXAMPLE =
+    'operators need the tag of the instances they may target, e.g. { key: "ssm-access:operators", value: "web" }';
+
+export const runCommandKeys = {
+    users: list(user)
+        .default([])
+        .superRefine((users, ctx) => {
+            const seen = new Set<string>();
+            users.forEach((u, i) => {
+                if (seen.has(u.name.toLowerCase())) {
+                    problem(
+                        ctx,
+                        [i, "name"],
+                        u.name,
+                        "is listed twice (IAM user names are case-insensitive): remove the duplicate",
+                    );
+                }
+                seen.add(u.name.toLowerCase());
+            });
+        }),
+    documents: list(document).default([]),
+    operatorAccess: map({
+        documents: z.array(z.string()).optional(),
+        instanceTag: map({
+            key: z.string({ error: TAG_EXAMPLE }).min(1, { error: TAG_EXAMPLE }),
+            value: z.string({ error: TAG_EXAMPLE }).min(1, { error: TAG_EXAMPLE }),
+        }).optional(),
+    }).optional(),
+    useManagedUserPolicies: flag().default(false),
+    pgpPublicKey: z.string({ error: "must be a string" }).optional(),
+};
+
+type RunCommandValues = z.output<z.ZodObject<typeof runCommandKeys>>;
+
+/** Operators need declared documents and an instance tag; other stacks ignore operatorAccess. */
+export const runCommandChecks = [
+    across<RunCommandValues>(["users", "documents", "operatorAccess"], (v, ctx) => {
+        if (!v.users.some((u) => u.level === "operator")) {
+            return;
+        }
+        const names = v.operatorAccess?.documents;
+        if (!names || names.length === 0) {
+            problem(
+                ctx,
+                ["operatorAccess", "documents"],
+                names,
+                "operators need the names of the documents they may run (declared under ssm-access:documents)",
+            );
+        } else {
+            const declared = v.documents.map((d) => d.name);
+            for (const name of names.filter((n) => !declared.includes(n))) {
+                problem(
+                    ctx,
+                    ["operatorAccess", "documents"],
+                    name,
+                    `is not a document this stack declares; operators run only declared, constrained documents (declared: ${declared.join(", ") || "none"})`,
+                );
+            }
+        }
+        if (!v.operatorAccess?.instanceTag) {
+            problem(
+                ctx,
+                ["operatorAccess", "instanceTag"],
+                v.operatorAccess?.instanceTag,
+                TAG_EXAMPLE,
+            );
+        }
+    }),
+];
+
+/** The operator access the component takes, from values that passed runCommandChecks. */
+export function operatorAccessOf(v: RunCommandValues) {
+    const access = v.operatorAccess;
+    if (!v.users.some((u) => u.level === "operator") || !access?.documents || !access.instanceTag) {
+        return undefined;
+    }
+    return { documents: access.documents, instanceTag: access.instanceTag };
+}
+
+/**
+ * The PGP public key as IAM wants it (base64 of the binary key), or a problem. The value is never
+ * echoed: a pasted private key must not end up in a log.
+ */
+export async function pgpKey(armored: string): Promise<{ key: string } | { problem: string }> {
+    if (/PRIVATE KEY/.test(armored)) {
+        return {
+            problem:
+                "is a PRIVATE key: remove it from config now and give the public key (gpg --export --armor KEYID)",
+        };
+    }
+    // Loaded only when a key is configured: most stacks have none.
+    const openpgp = await import("openpgp");
+    try {
+        const key = await openpgp.readKey({ armoredKey: armored });
+        if (key.isPrivate()) {
+            return {
+                problem: "is a private key: give the public key (gpg --export --armor KEYID)",
+            };
+        }
+        return { key: Buffer.from(key.toPublic().write()).toString("base64") };
+    } catch (err) {
+        return {
+            problem: `is not an armored OpenPGP public key (${(err as Error).message}): paste the output of gpg --export --armor KEYID`,
+        };
+    }
+}

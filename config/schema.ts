@@ -1,0 +1,68 @@
+/**
+ * The schema of a stack's `ssm-access:` settings, one per partition (ARN rules depend on it). It
+ * is the one source of the settings' types: the reader, Pulumi.yaml's declarations and the editor
+ * schema (npm run schema) are checked against it.
+ */
+import { z } from "zod";
+import { Partition } from "../policies/iam";
+import { map } from "./fields";
+import { instanceChecks, instanceKeys } from "./instance";
+import { relaunchChecks, relaunchKeys } from "./relaunch";
+import { runCommandChecks, runCommandKeys } from "./runCommand";
+
+const TAG_RULE =
+    "tag keys are 1-128 characters not starting with aws:, values are strings up to 256";
+
+const tags = z
+    .record(
+        z
+            .string()
+            .max(128, { error: TAG_RULE })
+            .regex(/^(?![aA][wW][sS]:)/, { error: TAG_RULE }),
+        z.string({ error: TAG_RULE }).max(256, { error: TAG_RULE }),
+        { error: "must be a map (YAML mapping)" },
+    )
+    .default({});
+
+function keys(partition: Partition) {
+    return {
+        ...instanceKeys(partition),
+        tags,
+        ...runCommandKeys,
+        ...relaunchKeys(partition),
+    };
+}
+
+function build(partition: Partition) {
+    return map(keys(partition)).check(...instanceChecks, ...runCommandChecks, ...relaunchChecks);
+}
+
+export type StackSchema = ReturnType<typeof build>;
+export type StackValues = z.output<StackSchema>;
+
+const built = new Map<Partition, StackSchema>();
+
+/** The schema of the settings for a stack in `partition` (built once per partition). */
+export function stackSchema(partition: Partition): StackSchema {
+    let schema = built.get(partition);
+    if (!schema) {
+        schema = build(partition);
+        built.set(partition, schema);
+    }
+    return schema;
+}
+
+/** Every setting's name. */
+export const SETTINGS: readonly string[] = Object.keys(keys("aws"));
+
+export type SettingKind = "string" | "integer" | "boolean" | "array" | "object";
+
+/** The JSON type of each setting, as the engine and Pulumi.yaml see it. */
+export function settingKinds(): Record<string, SettingKind> {
+    const json = z.toJSONSchema(stackSchema("aws"), { io: "input", unrepresentable: "any" }) as {
+        properties: Record<string, { type?: SettingKind }>;
+    };
+    return Object.fromEntries(
+        Object.entries(json.properties).map(([k, v]) => [k, v.type ?? "string"]),
+    );
+}

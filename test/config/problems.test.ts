@@ -1,0 +1,139 @@
+import * as assert from "assert";
+import { parseStackConfig } from "../../config";
+import { closest, keyPath } from "../../config/problems";
+import { problems } from "../support/config";
+
+const OPERATOR = { name: "op", level: "operator" };
+const DOC = {
+    name: "RestartService",
+    description: "Restart one allow-listed service",
+    parameters: { Service: { description: "Service", allowedValues: ["nginx", "app"] } },
+    commands: ["systemctl restart {{ Service }}"],
+};
+
+describe("config/problems: misspelt keys at every depth", () => {
+    const cases: { what: string; raw: Record<string, unknown>; line: string }[] = [
+        {
+            what: "a top-level setting",
+            raw: { instanceMod: "guide" },
+            line: 'ssm-access:instanceMod = "guide": is not a setting of this project; did you mean "instanceMode"?',
+        },
+        {
+            what: "a user's accessKeys",
+            raw: { users: [{ name: "a", level: "admin", accesKeys: ["2026-11"] }] },
+            line: 'ssm-access:users[0].accesKeys = ["2026-11"]: is not a setting of ssm-access:users[0]; did you mean "accessKeys"?',
+        },
+        {
+            what: "a policy list on a user",
+            raw: { users: [{ name: "a", level: "admin", policyArns: [] }] },
+            line: "ssm-access:users[0].policyArns = []: is not a setting of ssm-access:users[0]; known: name, level, accessKeys",
+        },
+        {
+            what: "a relaunch entry's instanceType",
+            raw: { relaunch: [{ instanceId: "i-0123456789abcdef0", instanceTyp: "t3.micro" }] },
+            line: 'ssm-access:relaunch[0].instanceTyp = "t3.micro": is not a setting of ssm-access:relaunch[0]; did you mean "instanceType"?',
+        },
+        {
+            what: "a document parameter's allowedValues",
+            raw: {
+                documents: [
+                    { ...DOC, parameters: { Service: { description: "S", alowedValues: ["a"] } } },
+                ],
+            },
+            line: 'ssm-access:documents[0].parameters.Service.alowedValues = ["a"]: is not a setting of ssm-access:documents[0].parameters.Service; did you mean "allowedValues"?',
+        },
+        {
+            what: "the operator tag's value",
+            raw: {
+                users: [OPERATOR],
+                documents: [DOC],
+                operatorAccess: {
+                    documents: ["RestartService"],
+                    instanceTag: { key: "k", vaule: "v" },
+                },
+            },
+            line: 'ssm-access:operatorAccess.instanceTag.vaule = "v": is not a setting of ssm-access:operatorAccess.instanceTag; did you mean "value"?',
+        },
+        {
+            what: "the private network's cidrBlock",
+            raw: { privateNetwork: { cidr: "10.40.0.0/16" } },
+            line: 'ssm-access:privateNetwork.cidr = "10.40.0.0/16": is not a setting of ssm-access:privateNetwork; did you mean "cidrBlock"?',
+        },
+    ];
+    for (const c of cases) {
+        it(`names ${c.what} and the closest known key`, async () => {
+            const found = await problems(c.raw);
+            assert.ok(
+                found.some((p) => p.startsWith(c.line)),
+                `expected a line starting\n  ${c.line}\ngot\n  ${found.join("\n  ")}`,
+            );
+        });
+    }
+});
+
+describe("config/problems: one error for every problem", () => {
+    it("reports problems in different areas together, cross-key rules included", async () => {
+        const found = await problems({
+            rolePath: "ssm",
+            users: [{ name: "bad name", level: "admin" }],
+            outputKeyPrefix: "runs/",
+        });
+        assert.deepStrictEqual(
+            found.map((p) => p.split(" = ")[0]),
+            ["ssm-access:rolePath", "ssm-access:users[0].name", "ssm-access:outputKeyPrefix"],
+        );
+    });
+
+    it("does not add a cross-key complaint about a key that is itself wrong", async () => {
+        const found = await problems({ outputBucket: "My_Bucket", outputKeyPrefix: "runs/" });
+        assert.deepStrictEqual(
+            found.map((p) => p.split(" = ")[0]),
+            ["ssm-access:outputBucket"],
+        );
+    });
+
+    it("reports a bad region with the settings' problems", async () => {
+        const found = await problems({ instanceMode: "x" }, null);
+        assert.match(found[0], /^aws:region = null: must be an AWS region such as us-east-1/);
+        assert.match(found[1], /^ssm-access:instanceMode = "x": must be one of/);
+    });
+
+    it("rejects a stack before reading its values when the whole setting is the wrong shape", async () => {
+        assert.deepStrictEqual(await problems({ users: "alice" }), [
+            'ssm-access:users = "alice": must be a list (YAML sequence)',
+        ]);
+    });
+});
+
+describe("config/problems: secrets in errors", () => {
+    it("never shows the value of a setting that was set as a secret", async () => {
+        await assert.rejects(
+            parseStackConfig("dev", "us-east-1", { logGroupName: "bad group!" }, ["logGroupName"]),
+            (err: Error) => {
+                assert.match(
+                    err.message,
+                    /ssm-access:logGroupName = \[secret\]: must be a log group name/,
+                );
+                assert.ok(!err.message.includes("bad group!"));
+                return true;
+            },
+        );
+    });
+});
+
+describe("config/problems: helpers", () => {
+    const paths: [PropertyKey[], string][] = [
+        [["users", 1, "accessKeys"], "ssm-access:users[1].accessKeys"],
+        [["tags", "aws:owner"], "ssm-access:tags.aws:owner"],
+        [["instanceMode"], "ssm-access:instanceMode"],
+    ];
+    for (const [path, expected] of paths) {
+        it(`writes ${JSON.stringify(path)} as ${expected}`, () => {
+            assert.strictEqual(keyPath(path), expected);
+        });
+    }
+
+    it("suggests nothing when no known key is close", () => {
+        assert.strictEqual(closest("policyArns", ["name", "level", "accessKeys"]), undefined);
+    });
+});
