@@ -24,6 +24,8 @@ export interface CliDeps {
     stdinIsTTY: boolean;
     /** Builds the engine lazily: `plan` needs none. */
     engine(args: CliArgs): StackEngine;
+    /** Checks a stack's configuration before the engine starts; throws a ConfigError. */
+    checkConfig(stack: string): Promise<void>;
     /** Asks a yes/no question on the terminal. */
     confirm(question: string): Promise<boolean>;
     /** Aborted on the first Ctrl-C. */
@@ -112,6 +114,9 @@ async function operate(
     const runs = await runStacks(
         stacks,
         async (stack, signal, onStep) => {
+            if (command === "preview" || command === "up") {
+                await deps.checkConfig(stack);
+            }
             if (command !== "up") {
                 return engine.run(command, stack, { signal, onStep });
             }

@@ -1,4 +1,6 @@
 /** Errors the driver explains in plain language instead of printing a stack trace. */
+import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { ConfigError } from "../config/problems";
 
 /** Bad command line: exit code 2, with the usage hint. */
 export class UsageError extends Error {
@@ -20,12 +22,14 @@ const LOCK_ADVICE = (stack: string) =>
  * operation. The raw text is kept for --verbose.
  */
 export function explain(err: unknown, stack: string): string {
-    const name = (err as { name?: string })?.name ?? "";
     const text = err instanceof Error ? err.message : String(err);
     if (err instanceof DriverError || err instanceof UsageError) {
         return text;
     }
-    if (name === "ConcurrentUpdateError" || /currently locked|\[409\] Conflict/i.test(text)) {
+    if (err instanceof ConfigError) {
+        return `Invalid configuration for stack "${err.stack}":\n${err.problems.map((p) => `  - ${p}`).join("\n")}`;
+    }
+    if (err instanceof ConcurrentUpdateError || /currently locked|\[409\] Conflict/i.test(text)) {
         return LOCK_ADVICE(stack);
     }
     if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {
@@ -36,15 +40,6 @@ export function explain(err: unknown, stack: string): string {
     }
     if (/incorrect passphrase/i.test(text)) {
         return `The passphrase for stack "${stack}" is wrong: check PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.`;
-    }
-    const config =
-        /Invalid configuration for stack "[^"]+" \(\d+ problems?\):\n((?:\s+- .*\n?)+)/.exec(text);
-    if (config) {
-        const problems = config[1]
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean);
-        return `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  ${p}`).join("\n")}`;
     }
     if (
         /no resource plugin|could not find plugin|failed to (download|install) plugin/i.test(text)
@@ -58,7 +53,7 @@ export function explain(err: unknown, stack: string): string {
     ) {
         return `AWS rejected or could not find credentials for stack "${stack}": configure AWS credentials (AWS_PROFILE, SSO login or environment variables) for the stack's account.`;
     }
-    if (name === "StackNotFoundError") {
+    if (err instanceof StackNotFoundError) {
         return `Stack "${stack}" does not exist in this backend yet: run \`up\` to create it.`;
     }
     return firstLine(text, /error:/i) || text.split("\n")[0];

@@ -51,6 +51,7 @@ main(process.argv.slice(2), {
             resolveBackend(projectDir, args.backend, process.env),
             program,
         ),
+    checkConfig: async (stack) => (await import("../config")).checkStackFiles(projectDir, stack),
     confirm: terminalConfirm,
     signal: cancel.signal,
 }).then(

@@ -12,6 +12,7 @@ import {
     PulumiFn,
     Stack,
 } from "@pulumi/pulumi/automation";
+import { ConfigError } from "../config/problems";
 import { DriverError } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { projectName } from "./stacks";
@@ -122,6 +123,8 @@ class Mutex {
 
 export class PulumiEngine implements StackEngine {
     private readonly stacks = new Map<string, Promise<Stack>>();
+    /** The error the inline program threw, per stack: the engine hands back only its text. */
+    private readonly programErrors = new Map<string, unknown>();
     private readonly select = new Mutex();
     private cli?: Promise<PulumiCommand | undefined>;
 
@@ -159,7 +162,14 @@ export class PulumiEngine implements StackEngine {
                     {
                         stackName: name,
                         projectName: projectName(this.projectDir),
-                        program: this.program.run,
+                        program: async () => {
+                            try {
+                                return await this.program.run();
+                            } catch (err) {
+                                this.programErrors.set(name, err);
+                                throw err;
+                            }
+                        },
                     },
                     { workDir: this.projectDir, envVars, pulumiCommand },
                 );
@@ -191,6 +201,23 @@ export class PulumiEngine implements StackEngine {
             }
         };
         const common = { onEvent, signal: opts.signal };
+        this.programErrors.delete(name);
+        try {
+            summary = await this.operate(stack, command, common, summary);
+        } catch (err) {
+            // A configuration problem the program found reaches the driver typed, not as text.
+            const programError = this.programErrors.get(name);
+            throw programError instanceof ConfigError ? programError : err;
+        }
+        return { changes: changesFrom(summary ?? {}), steps };
+    }
+
+    private async operate(
+        stack: Stack,
+        command: Command,
+        common: { onEvent(event: EngineEvent): void; signal: AbortSignal },
+        summary: OpMap | undefined,
+    ): Promise<OpMap | undefined> {
         switch (command) {
             case "preview": {
                 const result = await stack.preview(common);
@@ -207,7 +234,7 @@ export class PulumiEngine implements StackEngine {
                 summary = (await stack.destroy(common)).summary.resourceChanges ?? summary;
                 break;
         }
-        return { changes: changesFrom(summary ?? {}), steps };
+        return summary;
     }
 
     async outputs(name: string): Promise<Record<string, unknown>> {

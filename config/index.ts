@@ -7,8 +7,8 @@ import type { InstanceAccessArgs } from "../components/instanceAccess";
 import type { PrivateNetworkArgs } from "../components/privateNetwork";
 import type { RunCommandUsersArgs } from "../components/runCommandUsers";
 import { Partition, partitionOfRegion } from "../policies/iam";
-import { ConfigError, problemLines, show } from "./problems";
-import { OTHER_NAMESPACES, RawStack, fromEngine } from "./raw";
+import { ConfigError, SECRET_VALUE, problemLines, show } from "./problems";
+import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
 import { RelaunchEntry } from "./relaunch";
 import { operatorAccessOf, pgpKey } from "./runCommand";
 import { SETTINGS, StackValues, stackSchema } from "./schema";
@@ -26,6 +26,8 @@ export interface StackArgs {
     readonly runCommand: Omit<RunCommandUsersArgs, "partition" | "groupPrefix" | "path" | "tags">;
     readonly relaunch: RelaunchEntry[];
     readonly privateNetwork?: Omit<PrivateNetworkArgs, "region" | "tags">;
+    /** Settings set as secrets that could not be read here (stack files, offline): taken as unset. */
+    readonly unreadSecrets: readonly string[];
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -60,6 +62,7 @@ function argsOf(
     region: string,
     partition: Partition,
     v: StackValues,
+    unreadSecrets: string[],
     pgp?: string,
 ): StackArgs {
     return {
@@ -97,6 +100,7 @@ function argsOf(
                   availabilityZones: v.privateNetwork.availabilityZones ?? 2,
               }
             : undefined,
+        unreadSecrets,
     };
 }
 
@@ -118,8 +122,12 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     } else {
         partition = partitionOfRegion(region);
     }
-    // Pulumi.yaml declares "" as the default of optional text settings: "" means unset.
-    const values = Object.fromEntries(Object.entries(raw.values).filter(([, v]) => v !== ""));
+    // Pulumi.yaml declares "" as the default of optional text settings: "" means unset. A secret
+    // read from a stack file offline is only a placeholder: it cannot be checked here.
+    const unreadSecrets = [...raw.secretKeys].filter((k) => raw.values[k] === SECRET_VALUE);
+    const values = Object.fromEntries(
+        Object.entries(raw.values).filter(([k, v]) => v !== "" && !unreadSecrets.includes(k)),
+    );
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(...problemLines(parsed.error.issues, knownKeys, raw.secretKeys));
@@ -139,7 +147,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     if (problems.length > 0 || !parsed.success) {
         throw new ConfigError(raw.stack, problems);
     }
-    return argsOf(raw, region as string, partition, parsed.data, pgp);
+    return argsOf(raw, region as string, partition, parsed.data, unreadSecrets, pgp);
 }
 
 /**
@@ -153,6 +161,17 @@ export function parseStackConfig(
     secretKeys: Iterable<string> = [],
 ): Promise<StackArgs> {
     return validateStack({ stack, region, values, secretKeys: new Set(secretKeys), foreign: {} });
+}
+
+/**
+ * Checks a stack's configuration from its files before the engine starts, so a problem arrives as
+ * a ConfigError. A stack with secret settings is left to the program, which reads their values.
+ */
+export async function checkStackFiles(projectDir: string, stack: string): Promise<void> {
+    const raw = fromFiles(projectDir, stack);
+    if (raw.secretKeys.size === 0) {
+        await validateStack(raw);
+    }
 }
 
 /** The running stack's configuration, validated. */

@@ -16,6 +16,8 @@ import {
 } from "../automation/stackEngine";
 import { guardedSteps } from "../automation/guard";
 import { explain } from "../automation/errors";
+import { ConfigError } from "../config";
+import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../automation/plan";
 import { installTestMocks } from "./support/mocks";
 import { discoverStacks, selectStacks } from "../automation/stacks";
@@ -55,6 +57,19 @@ class FakeEngine implements StackEngine {
     }
 }
 
+/** An Automation API error as the SDK builds it from a failed CLI run (its constructor is internal). */
+function automationError(
+    kind: typeof ConcurrentUpdateError,
+    stderr: string,
+): InstanceType<typeof ConcurrentUpdateError> {
+    const Kind = kind as unknown as new (r: {
+        stdout: string;
+        stderr: string;
+        code: number;
+    }) => ConcurrentUpdateError;
+    return new Kind({ stdout: "", stderr, code: 255 });
+}
+
 function deps(
     engine: StackEngine,
     extra: Partial<CliDeps> = {},
@@ -67,6 +82,7 @@ function deps(
         stderr: err,
         stdinIsTTY: false,
         engine: (_args: CliArgs) => engine,
+        checkConfig: async () => undefined,
         confirm: async () => false,
         signal: new AbortController().signal,
         out,
@@ -346,7 +362,7 @@ describe("driver: runs, exit codes and JSON", () => {
 describe("driver: errors in plain language", () => {
     it("explains a lock, a missing passphrase, a missing CLI and a config error", () => {
         assert.match(
-            explain(Object.assign(new Error("conflict"), { name: "ConcurrentUpdateError" }), "dev"),
+            explain(automationError(ConcurrentUpdateError, "conflict"), "dev"),
             /^Stack "dev" is locked by another update\..*remove the stale lock/,
         );
         assert.match(
@@ -360,10 +376,11 @@ describe("driver: errors in plain language", () => {
             explain(new Error("spawn pulumi ENOENT"), "dev"),
             /Pulumi CLI was not found on PATH\. Run scripts\/install-pulumi.sh/,
         );
-        const config =
-            'error: Invalid configuration for stack "dev" (1 problem):\n  - ssm-access:instanceMode = "x": must be one of ...\n';
         assert.strictEqual(
-            explain(new Error(config), "dev"),
+            explain(
+                new ConfigError("dev", ['ssm-access:instanceMode = "x": must be one of ...']),
+                "dev",
+            ),
             'Invalid configuration for stack "dev":\n  - ssm-access:instanceMode = "x": must be one of ...',
         );
     });
