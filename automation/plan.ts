@@ -33,6 +33,8 @@ export interface StackPlan {
     resources: PlannedResource[];
     /** Invokes AWS answers at deploy time; their results are unknown in the plan. */
     lookups: Lookup[];
+    /** What the plan could not check, e.g. settings set as secrets (their values are not in the files). */
+    notes: string[];
     error?: string;
 }
 
@@ -70,6 +72,7 @@ export function render(value: unknown, key = ""): unknown {
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const resources: PlannedResource[] = [];
     const lookups: Lookup[] = [];
+    const notes: string[] = [];
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -94,13 +97,22 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
         true,
     );
     try {
-        await runProgram(() => validateStack(fromFiles(projectDir, stack)));
+        await runProgram(async () => {
+            const args = await validateStack(fromFiles(projectDir, stack));
+            notes.push(
+                ...args.unreadSecrets.map(
+                    (key) =>
+                        `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`,
+                ),
+            );
+            return args;
+        });
         await waitForRegistrations();
     } catch (err) {
-        return { stack, resources: [], lookups: [], error: (err as Error).message };
+        return { stack, resources: [], lookups: [], notes, error: (err as Error).message };
     }
     resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-    return { stack, resources, lookups };
+    return { stack, resources, lookups, notes };
 }
 
 /** The plan as a person reads it: resources by type, every policy document in full, the lookups. */
@@ -113,6 +125,7 @@ export function formatPlan(plan: StackPlan): string {
     for (const r of plan.resources) {
         byType.set(r.type, [...(byType.get(r.type) ?? []), r.name]);
     }
+    lines.push(...plan.notes.map((n) => `  note: ${n}`));
     lines.push(`  ${plan.resources.length} resources would be created:`);
     for (const [type, names] of byType) {
         lines.push(`    ${type} (${names.length})`, ...names.map((n) => `      ${n}`));

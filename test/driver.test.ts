@@ -236,6 +236,23 @@ describe("driver: masking and plan rendering", () => {
     });
 });
 
+describe("driver: plan of a stack with a secret setting", () => {
+    it("takes a secure value as unset and says so, instead of validating the placeholder", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.s.yaml"),
+            "config:\n  aws:region: us-east-1\n  ssm-access:logGroupName:\n    secure: AAABAJ0gZm9v\n",
+        );
+        const plan = await planStack(dir, "s");
+        installTestMocks();
+        assert.strictEqual(plan.error, undefined);
+        assert.deepStrictEqual(plan.notes, [
+            "ssm-access:logGroupName is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it",
+        ]);
+    });
+});
+
 describe("driver: runs, exit codes and JSON", () => {
     it("runs every stack, exits 1 when one fails, and keeps the others going", async () => {
         const engine = new FakeEngine({

@@ -114,13 +114,39 @@ describe("bad input through the real engine", () => {
         const preview = await sb.pulumi("preview", "--stack", "dev");
         assert.notStrictEqual(preview.code, 0);
         assert.match(preview.stdout + preview.stderr, /maxSessionDurationSeconds.*(integer|type)/i);
-        // The driver runs the program inline; the engine still applies Pulumi.yaml's declarations.
+        // The driver checks the stack file itself before it starts the engine.
         const run = await sb.driver("preview", "--env", "dev", "--json");
         assert.strictEqual(run.code, 1);
-        assert.match(
+        assert.strictEqual(
             JSON.parse(run.stdout).stacks[0].error,
-            /'maxSessionDurationSeconds' must be of type 'integer'/,
+            'Invalid configuration for stack "dev":\n  - ssm-access:maxSessionDurationSeconds = "an-hour": must be a whole number from 3600 to 43200',
         );
+    });
+
+    it("reports a bad secret value found by the program, typed and masked", async () => {
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:maxSessionDurationSeconds");
+        const plaintext = "not a log group!";
+        await sb.pulumi(
+            "config",
+            "set",
+            "--secret",
+            "--stack",
+            "dev",
+            "ssm-access:logGroupName",
+            plaintext,
+        );
+        try {
+            // Only the program can read the value: the driver's own check leaves this stack to it.
+            const run = await sb.driver("preview", "--env", "dev", "--json");
+            assert.strictEqual(run.code, 1, run.stderr);
+            assert.strictEqual(
+                JSON.parse(run.stdout).stacks[0].error,
+                'Invalid configuration for stack "dev":\n  - ssm-access:logGroupName = [secret]: must be a log group name: 1-512 of letters, digits and ._-/#',
+            );
+            assert.ok(!(run.stdout + run.stderr).includes(plaintext), "the secret is never shown");
+        } finally {
+            await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:logGroupName");
+        }
     });
 
     it("surfaces the program's validation error in the driver as one clear line", async () => {
