@@ -229,8 +229,8 @@ describe("driver: masking and plan rendering", () => {
             )!;
             assert.strictEqual(
                 profile.inputs.role,
-                KNOWN_AT_DEPLOY,
-                "the provider-chosen role name is not invented",
+                "ssm-access-dev-instance-role-[random suffix chosen at deploy]",
+                "the provider-chosen role name is not invented: its prefix, and what AWS adds",
             );
         });
     });

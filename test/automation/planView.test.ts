@@ -1,0 +1,57 @@
+import * as assert from "assert";
+import * as path from "path";
+import { StackPlan, formatPlan, planStack } from "../../automation/plan";
+import { installTestMocks } from "../support/mocks";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("automation/planView: the shipped dev stack as a reviewer reads it", () => {
+    let plan: StackPlan;
+    let text: string;
+    before(async () => {
+        plan = await planStack(ROOT, "dev");
+        installTestMocks();
+        text = formatPlan(plan);
+    });
+
+    it("shows the operator policy in full, with the document's ARN as a named placeholder", () => {
+        const policy = plan.resources.find(
+            (r) => r.name === "ssm-access-dev-users-operator-policy",
+        )!;
+        const statements = (policy.inputs.policy as { Statement: { Resource?: unknown }[] })
+            .Statement;
+        assert.ok(
+            JSON.stringify(statements).includes(
+                "[known at deploy: ARN of ssm-access-dev-users-doc-RestartWebService]",
+            ),
+        );
+        assert.match(text, /GroupPolicy ssm-access-dev-users-operator-policy policy:/);
+    });
+
+    it("names every attached managed policy", () => {
+        assert.match(text, /-> arn:aws:iam::aws:policy\/AmazonSSMReadOnlyAccess/);
+        assert.match(text, /-> arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore/);
+    });
+
+    it("gives the stack's region, and that the account is known at deploy", () => {
+        assert.strictEqual(
+            text.split("\n")[0],
+            "Stack dev (region us-east-1, account [known at deploy])",
+        );
+    });
+
+    it("says who can do what, per user", () => {
+        assert.deepStrictEqual(
+            plan.access!.users.map((u) => [u.user, u.group, u.accessKeys]),
+            [
+                ["dev-admin", "ssm-access-dev-admin", ["2026-11"]],
+                ["dev-auditor", "ssm-access-dev-read-only", []],
+                ["dev-oncall", "ssm-access-dev-operator", ["2026-11"]],
+            ],
+        );
+        assert.match(
+            plan.access!.users[2].may,
+            /^runs only RestartWebService on instances tagged ssm-access:operators=web/,
+        );
+    });
+});
