@@ -40,8 +40,6 @@ export interface InstanceAccessArgs {
     readonly rolePath?: string;
     /** Permissions boundary of the created role. @default none */
     readonly permissionsBoundaryArn?: string;
-    /** Maximum session duration of the created role, in seconds. @default 3600 */
-    readonly maxSessionDurationSeconds?: number;
     /** More managed policies to attach; order does not matter. @default [] */
     readonly additionalPolicyArns?: string[];
     /** Where command output goes; narrows the guide policy, or adds a scoped policy in "managed" mode. */
@@ -185,7 +183,6 @@ export class InstanceAccess extends pulumi.ComponentResource {
                 description: "EC2 instance role for SSM Run Command",
                 assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2", args.partition)),
                 permissionsBoundary: args.permissionsBoundaryArn,
-                maxSessionDuration: args.maxSessionDurationSeconds,
                 tags,
             },
             { parent: this },

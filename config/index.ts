@@ -11,7 +11,7 @@ import { ConfigError, SECRET_VALUE, problemLines, show } from "./problems";
 import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
 import { RelaunchEntry } from "./relaunch";
 import { operatorAccessOf, pgpKey } from "./runCommand";
-import { SETTINGS, StackValues, stackSchema } from "./schema";
+import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
 export { ConfigError, PROJECT } from "./problems";
 export type { RelaunchEntry } from "./relaunch";
@@ -77,7 +77,6 @@ function argsOf(
             roleName: v.roleName,
             rolePath: v.rolePath,
             permissionsBoundaryArn: v.permissionsBoundaryArn,
-            maxSessionDurationSeconds: v.maxSessionDurationSeconds,
             additionalPolicyArns: v.additionalPolicyArns,
             output: {
                 outputBucket: v.outputBucket,
@@ -128,6 +127,13 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     const values = Object.fromEntries(
         Object.entries(raw.values).filter(([k, v]) => v !== "" && !unreadSecrets.includes(k)),
     );
+    for (const [key, why] of Object.entries(RETIRED_SETTINGS)) {
+        if (key in values) {
+            const shown = raw.secretKeys.has(key) ? SECRET_VALUE : show(values[key]);
+            problems.push(`ssm-access:${key} = ${shown}: ${why}`);
+            delete values[key];
+        }
+    }
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(...problemLines(parsed.error.issues, knownKeys, raw.secretKeys));

@@ -11,7 +11,6 @@ import {
     partitionMismatch,
     problem,
     text,
-    whole,
 } from "./fields";
 
 // IAM and S3 naming rules (IAM API reference: CreateRole, CreateInstanceProfile; S3 bucket naming).
@@ -63,7 +62,15 @@ const keyPrefix = text(
 export function instanceKeys(partition: Partition) {
     return {
         instanceMode: oneOf(INSTANCE_MODES).default("managed"),
-        existingRoleName: iamName(64).optional(),
+        existingRoleName: z
+            .string()
+            .refine((v) => !v.startsWith("arn:"), {
+                error: (i) =>
+                    `is an ARN: give the role's name, e.g. "${String(i.input).split("/").pop()}"`,
+                abort: true,
+            })
+            .pipe(iamName(64))
+            .optional(),
         existingInstanceProfileName: iamName(128).optional(),
         roleName: iamName(64).optional(),
         rolePath: text(
@@ -72,7 +79,6 @@ export function instanceKeys(partition: Partition) {
             512,
         ).default("/"),
         permissionsBoundaryArn: policyArn(partition).optional(),
-        maxSessionDurationSeconds: whole(3600, 43200).optional(),
         additionalPolicyArns: list(policyArn(partition))
             .default([])
             .superRefine((arns, ctx) => {
@@ -96,6 +102,27 @@ type InstanceValues = z.output<z.ZodObject<ReturnType<typeof instanceKeys>>>;
 
 /** Rules across the instance keys. */
 export const instanceChecks = [
+    across<InstanceValues>(
+        ["roleName", "existingRoleName", "permissionsBoundaryArn", "existingInstanceProfileName"],
+        (v, ctx) => {
+            if (v.existingRoleName && v.permissionsBoundaryArn) {
+                problem(
+                    ctx,
+                    ["permissionsBoundaryArn"],
+                    v.permissionsBoundaryArn,
+                    `applies only to a role this stack creates; the adopted role "${v.existingRoleName}" keeps its own boundary: remove one of them`,
+                );
+            }
+            if (v.existingInstanceProfileName && !v.existingRoleName) {
+                problem(
+                    ctx,
+                    ["existingInstanceProfileName"],
+                    v.existingInstanceProfileName,
+                    "needs existingRoleName: a reused profile must hold the role this stack adopts (set existingRoleName to the profile's role, or unset this to create a profile)",
+                );
+            }
+        },
+    ),
     across<InstanceValues>(["roleName", "existingRoleName"], (v, ctx) => {
         if (v.existingRoleName && v.roleName) {
             problem(
@@ -143,6 +170,21 @@ export const instanceChecks = [
             }
         },
     ),
+    across<InstanceValues>(["instanceMode", "outputBucket", "logGroupName"], (v, ctx) => {
+        if (v.instanceMode !== "legacy-managed") {
+            return;
+        }
+        for (const key of ["outputBucket", "logGroupName"] as const) {
+            if (v[key]) {
+                problem(
+                    ctx,
+                    [key],
+                    v[key],
+                    'cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
+                );
+            }
+        }
+    }),
     across<InstanceValues>(["outputBucket", "outputKeyPrefix"], (v, ctx) => {
         if (v.outputKeyPrefix && !v.outputBucket) {
             problem(

@@ -5,24 +5,38 @@
  */
 import { z } from "zod";
 import { Partition } from "../policies/iam";
-import { map } from "./fields";
+import { map, problem } from "./fields";
 import { instanceChecks, instanceKeys } from "./instance";
 import { relaunchChecks, relaunchKeys } from "./relaunch";
 import { runCommandChecks, runCommandKeys } from "./runCommand";
 
-const TAG_RULE =
-    "tag keys are 1-128 characters not starting with aws:, values are strings up to 256";
+const TAG_VALUE = "tag values are strings of up to 256 characters";
 
+// EC2 and IAM tagging rules: keys of 1-128 characters, values up to 256; the aws: prefix is
+// reserved for AWS's own tags.
 const tags = z
-    .record(
-        z
-            .string()
-            .max(128, { error: TAG_RULE })
-            .regex(/^(?![aA][wW][sS]:)/, { error: TAG_RULE }),
-        z.string({ error: TAG_RULE }).max(256, { error: TAG_RULE }),
-        { error: "must be a map (YAML mapping)" },
-    )
+    .record(z.string(), z.string({ error: TAG_VALUE }).max(256, { error: TAG_VALUE }), {
+        error: "must be a map (YAML mapping)",
+    })
+    .superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+            if (key.length === 0 || key.length > 128 || /^aws:/i.test(key)) {
+                problem(
+                    ctx,
+                    [],
+                    key,
+                    "is not a usable tag key: keys are 1-128 characters and may not start with aws: (reserved by AWS)",
+                );
+            }
+        }
+    })
     .default({});
+
+/** Settings that were removed, with why and what to do instead. */
+export const RETIRED_SETTINGS: Record<string, string> = {
+    maxSessionDurationSeconds:
+        "has no effect and was removed: EC2 instance-profile credentials are not subject to a role's maximum session duration (IAM API Reference, UpdateRole: MaxSessionDuration). Remove it",
+};
 
 function keys(partition: Partition) {
     return {

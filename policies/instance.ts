@@ -74,8 +74,13 @@ function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement
 }
 
 /**
- * The logs statements. Scoped to one log group, logs:DescribeLogGroups stays on "*": it is a
- * list action that IAM cannot restrict to a resource.
+ * The logs statements. Scoped to one log group: CreateLogGroup and DescribeLogStreams on the group
+ * in both forms IAM evaluates them against (the service authorization reference's
+ * `log-group:NAME`, and `log-group:NAME:log-stream:` as AccessDenied messages show, e.g.
+ * vectordotdev/vector#714), streams on `log-group:NAME:log-stream:*`. logs:DescribeLogGroups
+ * stays on "*": the agent calls it to find the group (amazon-ssm-agent,
+ * agent/agentlogstocloudwatch/cloudwatchlogspublisher/cloudwatchlogsservice.go,
+ * IsLogGroupPresent) and IAM cannot restrict that list action to a group.
  */
 function logsStatements(partition: Partition, scope: OutputScope): PolicyStatement[] {
     if (!scope.logGroupName) {
@@ -86,7 +91,10 @@ function logsStatements(partition: Partition, scope: OutputScope): PolicyStateme
             Sid: "RunCommandLogGroup",
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
-            Resource: logGroupArn(partition, scope.logGroupName),
+            Resource: [
+                logGroupArn(partition, scope.logGroupName),
+                `${logGroupArn(partition, scope.logGroupName)}:*`,
+            ],
         },
         {
             Sid: "RunCommandLogStreams",

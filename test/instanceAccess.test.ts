@@ -59,11 +59,14 @@ describe("InstanceAccess", () => {
             const policy = one("aws:iam/policy:Policy");
             const doc = JSON.parse(policy.inputs.policy);
             assert.deepStrictEqual(
-                doc.Statement.map((s: { Resource: string }) => s.Resource),
+                doc.Statement.map((s: { Resource: string | string[] }) => s.Resource),
                 [
                     "arn:aws:s3:::out/runs/*",
                     "arn:aws:s3:::out",
-                    "arn:aws:logs:*:*:log-group:/ssm/out",
+                    [
+                        "arn:aws:logs:*:*:log-group:/ssm/out",
+                        "arn:aws:logs:*:*:log-group:/ssm/out:*",
+                    ],
                     "arn:aws:logs:*:*:log-group:/ssm/out:log-stream:*",
                     "*",
                 ],
@@ -75,13 +78,12 @@ describe("InstanceAccess", () => {
             );
         });
 
-        it("passes boundary, path, session duration and tags to the role", async () => {
+        it("passes boundary, path and tags to the role, and leaves its session duration alone", async () => {
             new InstanceAccess("t", {
                 ...BASE,
                 roleName: "RunCommandInstance",
                 rolePath: "/ssm/",
                 permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/Boundary`,
-                maxSessionDurationSeconds: 7200,
                 tags: { team: "platform" },
             });
             await settled();
@@ -92,7 +94,7 @@ describe("InstanceAccess", () => {
                 role.inputs.permissionsBoundary,
                 `arn:aws:iam::${ACCOUNT}:policy/Boundary`,
             );
-            assert.strictEqual(role.inputs.maxSessionDuration, 7200);
+            assert.strictEqual(role.inputs.maxSessionDuration, undefined);
             assert.deepStrictEqual(role.inputs.tags, { team: "platform" });
             assert.strictEqual(one("aws:iam/instanceProfile:InstanceProfile").inputs.path, "/ssm/");
         });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { decide } from "./support/simulate";
 import { partitionOfRegion, servicePrincipal } from "../policies/iam";
 import { guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
 import { serviceTrustPolicy, verifyServiceTrust } from "../policies/trust";
@@ -120,6 +121,43 @@ describe("guideInstancePolicy", () => {
         await assertValidIdentityPolicy(doc);
     });
 
+    // The forms IAM evaluates the agent's calls against (service authorization reference, and
+    // AccessDenied messages naming log-group:NAME:log-stream: for CreateLogGroup and
+    // DescribeLogStreams), decided by a simulator nobody here wrote.
+    const LOG_REQUESTS: [string, string][] = [
+        ["logs:CreateLogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/ssm/run-command"],
+        [
+            "logs:CreateLogGroup",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ssm/run-command:log-stream:",
+        ],
+        [
+            "logs:DescribeLogStreams",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ssm/run-command:log-stream:",
+        ],
+        [
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ssm/run-command:log-stream:i-0abc/run",
+        ],
+    ];
+    for (const [action, resource] of LOG_REQUESTS) {
+        it(`allows ${action} on ${resource.split(":log-group:")[1]}`, async () => {
+            const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
+            assert.strictEqual(await decide([doc], action, resource), "Allowed");
+        });
+    }
+
+    it("allows nothing on another log group", async () => {
+        const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
+        assert.strictEqual(
+            await decide(
+                [doc],
+                "logs:PutLogEvents",
+                "arn:aws:logs:us-east-1:123456789012:log-group:/other:log-stream:s",
+            ),
+            "ImplicitlyDenied",
+        );
+    });
+
     it("narrows logs to one group, keeping only the list action on *", async () => {
         const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
         const logs = doc.Statement.filter((s) =>
@@ -130,7 +168,10 @@ describe("guideInstancePolicy", () => {
                 Sid: "RunCommandLogGroup",
                 Effect: "Allow",
                 Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
-                Resource: "arn:aws:logs:*:*:log-group:/ssm/run-command",
+                Resource: [
+                    "arn:aws:logs:*:*:log-group:/ssm/run-command",
+                    "arn:aws:logs:*:*:log-group:/ssm/run-command:*",
+                ],
             },
             {
                 Sid: "RunCommandLogStreams",

@@ -12,7 +12,6 @@ describe("config/instance: instance access settings", () => {
             roleName: undefined,
             rolePath: "/",
             permissionsBoundaryArn: undefined,
-            maxSessionDurationSeconds: undefined,
             additionalPolicyArns: [],
             output: {
                 outputBucket: undefined,
@@ -78,20 +77,59 @@ describe("config/instance: instance access settings", () => {
         );
     });
 
-    it("rejects a bad path, too-long names and an out-of-range session", async () => {
-        const found = await problems({
-            rolePath: "ssm",
-            roleName: "r".repeat(65),
-            maxSessionDurationSeconds: 60,
-        });
-        assert.strictEqual(found.length, 3);
+    it("rejects a bad path and a too-long name", async () => {
+        const found = await problems({ rolePath: "ssm", roleName: "r".repeat(65) });
+        assert.strictEqual(found.length, 2);
         assert.match(found[0], /^ssm-access:roleName = "r{65}": must be 1-64 characters/);
         assert.match(found[1], /^ssm-access:rolePath = "ssm": must start and end with "\/"/);
-        assert.match(
-            found[2],
-            /^ssm-access:maxSessionDurationSeconds = 60: must be a whole number from 3600 to 43200/,
-        );
     });
+
+    it("explains that maxSessionDurationSeconds was removed because it had no effect", async () => {
+        assert.deepStrictEqual(await problems({ maxSessionDurationSeconds: 3600 }), [
+            "ssm-access:maxSessionDurationSeconds = 3600: has no effect and was removed: EC2 instance-profile credentials are not subject to a role's maximum session duration (IAM API Reference, UpdateRole: MaxSessionDuration). Remove it",
+        ]);
+    });
+
+    const refusals: { what: string; raw: Record<string, unknown>; line: string }[] = [
+        {
+            what: "a boundary for a role the stack adopts",
+            raw: {
+                existingRoleName: "app",
+                permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/B",
+            },
+            line: 'ssm-access:permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/B": applies only to a role this stack creates; the adopted role "app" keeps its own boundary: remove one of them',
+        },
+        {
+            what: "a reused profile without the role it must hold",
+            raw: { existingInstanceProfileName: "app-profile" },
+            line: 'ssm-access:existingInstanceProfileName = "app-profile": needs existingRoleName: a reused profile must hold the role this stack adopts (set existingRoleName to the profile\'s role, or unset this to create a profile)',
+        },
+        {
+            what: "a role ARN where the name belongs",
+            raw: { existingRoleName: "arn:aws:iam::123456789012:role/ops/app" },
+            line: 'ssm-access:existingRoleName = "arn:aws:iam::123456789012:role/ops/app": is an ARN: give the role\'s name, e.g. "app"',
+        },
+        {
+            what: "an output bucket that legacy-managed would ignore",
+            raw: { instanceMode: "legacy-managed", outputBucket: "out-bucket" },
+            line: 'ssm-access:outputBucket = "out-bucket": cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
+        },
+        {
+            what: "a log group that legacy-managed would ignore",
+            raw: { instanceMode: "legacy-managed", logGroupName: "/ssm/out" },
+            line: 'ssm-access:logGroupName = "/ssm/out": cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
+        },
+        {
+            what: "a tag key AWS reserves, naming ssm-access:tags",
+            raw: { tags: { "aws:owner": "me" } },
+            line: 'ssm-access:tags = "aws:owner": is not a usable tag key: keys are 1-128 characters and may not start with aws: (reserved by AWS)',
+        },
+    ];
+    for (const c of refusals) {
+        it(`refuses ${c.what}, in one precise line`, async () => {
+            assert.deepStrictEqual(await problems(c.raw), [c.line]);
+        });
+    }
 
     it("rejects duplicate additional policies and a key prefix without a bucket", async () => {
         const arn = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy";

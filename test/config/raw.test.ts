@@ -39,16 +39,16 @@ describe("config/raw: reading stack files as the engine does", () => {
         );
     });
 
-    it("types quoted numbers and booleans the way the engine hands them over", async () => {
+    it("types quoted booleans the way the engine hands them over", async () => {
         const args = await validateStack(
             fromFiles(
                 project(
-                    '  ssm-access:maxSessionDurationSeconds: "7200"\n  ssm-access:useManagedUserPolicies: "true"\n',
+                    '  ssm-access:defaultHostManagement: "true"\n  ssm-access:useManagedUserPolicies: "true"\n',
                 ),
                 "t",
             ),
         );
-        assert.strictEqual(args.instanceAccess.maxSessionDurationSeconds, 7200);
+        assert.strictEqual(args.instanceAccess.defaultHostManagement, true);
         assert.strictEqual(args.runCommand.useManagedUserPolicies, true);
     });
 

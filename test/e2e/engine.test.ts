@@ -108,23 +108,23 @@ describe("bad input through the real engine", () => {
             "set",
             "--stack",
             "dev",
-            "ssm-access:maxSessionDurationSeconds",
-            "an-hour",
+            "ssm-access:defaultHostManagement",
+            "maybe",
         );
         const preview = await sb.pulumi("preview", "--stack", "dev");
         assert.notStrictEqual(preview.code, 0);
-        assert.match(preview.stdout + preview.stderr, /maxSessionDurationSeconds.*(integer|type)/i);
+        assert.match(preview.stdout + preview.stderr, /defaultHostManagement.*(boolean|type)/i);
         // The driver checks the stack file itself before it starts the engine.
         const run = await sb.driver("preview", "--env", "dev", "--json");
         assert.strictEqual(run.code, 1);
         assert.strictEqual(
             JSON.parse(run.stdout).stacks[0].error,
-            'Invalid configuration for stack "dev":\n  - ssm-access:maxSessionDurationSeconds = "an-hour": must be a whole number from 3600 to 43200',
+            'Invalid configuration for stack "dev":\n  - ssm-access:defaultHostManagement = "maybe": must be true or false',
         );
     });
 
     it("reports a bad secret value found by the program, typed and masked", async () => {
-        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:maxSessionDurationSeconds");
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:defaultHostManagement");
         const plaintext = "not a log group!";
         await sb.pulumi(
             "config",
@@ -150,7 +150,7 @@ describe("bad input through the real engine", () => {
     });
 
     it("surfaces the program's validation error in the driver as one clear line", async () => {
-        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:maxSessionDurationSeconds");
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:defaultHostManagement");
         await sb.pulumi("config", "set", "--stack", "dev", "ssm-access:instanceMode", "admin");
         const run = await sb.driver("preview", "--env", "dev", "--json");
         assert.strictEqual(run.code, 1);
