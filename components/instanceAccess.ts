@@ -9,6 +9,10 @@ import { shortHash } from "./hash";
 export const INSTANCE_MODES = ["managed", "guide", "legacy-managed", "none"] as const;
 export type InstanceMode = (typeof INSTANCE_MODES)[number];
 
+/** Who owns the account-wide Default Host Management role; see InstanceAccessArgs. */
+export const DHMC_ROLE_CHOICES = ["create", "existing"] as const;
+export type DefaultHostManagementRole = (typeof DHMC_ROLE_CHOICES)[number];
+
 /** AWS's current recommendation for instances managed by Systems Manager. */
 export const MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
 /** The policy the guide names; AWS has deprecated it in favour of MANAGED_INSTANCE_CORE. */
@@ -46,6 +50,13 @@ export interface InstanceAccessArgs {
     readonly output?: OutputScope;
     /** Turn on Default Host Management Configuration for the account and region. @default false */
     readonly defaultHostManagement?: boolean;
+    /**
+     * Who owns the Default Host Management role, which is account-wide (IAM is global) while the
+     * service setting is per region: "create" makes this stack its owner; "existing" uses the role
+     * another stack (another region) or the console created, after verifying it trusts SSM.
+     * @default "create"
+     */
+    readonly defaultHostManagementRole?: DefaultHostManagementRole;
     /** Tags for every taggable child. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -235,6 +246,28 @@ export class InstanceAccess extends pulumi.ComponentResource {
         args: InstanceAccessArgs,
         tags: Record<string, string>,
     ): pulumi.Output<string> {
+        const role =
+            args.defaultHostManagementRole === "existing"
+                ? this.existingDhmcRole(args.partition)
+                : this.createDhmcRole(name, args, tags);
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        new aws.ssm.ServiceSetting(
+            `${name}-dhmc-setting`,
+            {
+                settingId: pulumi.interpolate`arn:${args.partition}:ssm:${args.region}:${account}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
+                // Through the role's ARN, so an unverified existing role stops the setting.
+                settingValue: role.arn.apply(() => `${DHMC_ROLE_PATH.slice(1)}${DHMC_ROLE_NAME}`),
+            },
+            { parent: this, dependsOn: role.ready },
+        );
+        return role.arn;
+    }
+
+    private createDhmcRole(
+        name: string,
+        args: InstanceAccessArgs,
+        tags: Record<string, string>,
+    ): { arn: pulumi.Output<string>; ready: pulumi.Resource[] } {
         const role = new aws.iam.Role(
             `${name}-dhmc-role`,
             {
@@ -252,16 +285,30 @@ export class InstanceAccess extends pulumi.ComponentResource {
             { role: role.name, policyArn: awsManagedPolicyArn(args.partition, DHMC_POLICY) },
             { parent: this },
         );
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        new aws.ssm.ServiceSetting(
-            `${name}-dhmc-setting`,
-            {
-                settingId: pulumi.interpolate`arn:${args.partition}:ssm:${args.region}:${account}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
-                settingValue: `${DHMC_ROLE_PATH.slice(1)}${DHMC_ROLE_NAME}`,
-            },
-            { parent: this, dependsOn: [attachment] },
-        );
-        return role.arn;
+        return { arn: role.arn, ready: [attachment] };
+    }
+
+    /**
+     * The account's existing Default Host Management role, verified to trust SSM; its ARN resolves
+     * only once verified, so the service setting never points at a role SSM cannot assume.
+     */
+    private existingDhmcRole(partition: Partition): {
+        arn: pulumi.Output<string>;
+        ready: pulumi.Resource[];
+    } {
+        const found = aws.iam.getRoleOutput({ name: DHMC_ROLE_NAME }, { parent: this });
+        const arn = pulumi.all([found.assumeRolePolicy, found.arn]).apply(([doc, roleArn]) => {
+            const verdict = verifyServiceTrust(doc, "ssm", partition);
+            if (!verdict.trusted) {
+                throw new pulumi.ResourceError(
+                    `defaultHostManagementRole "existing": the role ${DHMC_ROLE_NAME} does not let SSM assume it (${verdict.reason}). ` +
+                        'Fix its trust policy, or let one stack own it with defaultHostManagementRole: "create".',
+                    this,
+                );
+            }
+            return roleArn;
+        });
+        return { arn, ready: [] };
     }
 }
 

@@ -84,6 +84,7 @@ function argsOf(
                 logGroupName: v.logGroupName,
             },
             defaultHostManagement: v.defaultHostManagement,
+            defaultHostManagementRole: v.defaultHostManagementRole,
         },
         runCommand: {
             users: v.users,

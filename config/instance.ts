@@ -1,6 +1,6 @@
 /** Configuration of the instance role and profile: the keys InstanceAccess takes. */
 import { z } from "zod";
-import { INSTANCE_MODES } from "../components/instanceAccess";
+import { DHMC_ROLE_CHOICES, INSTANCE_MODES } from "../components/instanceAccess";
 import { Partition } from "../policies/iam";
 import {
     across,
@@ -95,6 +95,7 @@ export function instanceKeys(partition: Partition) {
             "must be a log group name: 1-512 of letters, digits and ._-/#",
         ).optional(),
         defaultHostManagement: flag().default(false),
+        defaultHostManagementRole: oneOf(DHMC_ROLE_CHOICES).default("create"),
     };
 }
 
@@ -183,6 +184,16 @@ export const instanceChecks = [
                     'cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
                 );
             }
+        }
+    }),
+    across<InstanceValues>(["defaultHostManagement", "defaultHostManagementRole"], (v, ctx) => {
+        if (v.defaultHostManagementRole === "existing" && !v.defaultHostManagement) {
+            problem(
+                ctx,
+                ["defaultHostManagementRole"],
+                v.defaultHostManagementRole,
+                "applies only with defaultHostManagement: true: set that too, or remove this",
+            );
         }
     }),
     across<InstanceValues>(["outputBucket", "outputKeyPrefix"], (v, ctx) => {

@@ -36,9 +36,26 @@ export function partitionOfRegion(region: string): Partition {
     return "aws";
 }
 
-/** The DNS suffix of service principals in a partition (ec2.amazonaws.com.cn in China). */
-export function servicePrincipal(service: string, partition: Partition): string {
-    return partition === "aws-cn" ? `${service}.amazonaws.com.cn` : `${service}.amazonaws.com`;
+/** The services whose trust principals this project writes. */
+export type PrincipalService = "ec2" | "ssm";
+
+/**
+ * Service principals that differ from `<service>.amazonaws.com`, per partition. Most services use
+ * the global form everywhere, also in China ("The global service principal is always correct",
+ * aws-cdk region-info/lib/default.ts; lambda.amazonaws.com.cn is refused as an invalid principal,
+ * aws/aws-cdk#2198). EC2 in China is the exception: the China console and EKS expect
+ * ec2.amazonaws.com.cn, ec2.amazonaws.com has been refused there (hashicorp/packer#10026), and
+ * terraform-provider-aws returns ec2.amazonaws.com.cn since PR #47141. SSM's own documentation for
+ * China names ssm.amazonaws.com (Default Host Management, hybrid activations).
+ */
+const PRINCIPAL_EXCEPTIONS: Partial<Record<Partition, Partial<Record<PrincipalService, string>>>> =
+    {
+        "aws-cn": { ec2: "ec2.amazonaws.com.cn" },
+    };
+
+/** The principal a trust policy names for `service` in `partition`. */
+export function servicePrincipal(service: PrincipalService, partition: Partition): string {
+    return PRINCIPAL_EXCEPTIONS[partition]?.[service] ?? `${service}.amazonaws.com`;
 }
 
 /** ARN of an AWS managed policy, e.g. awsManagedPolicyArn("aws", "AmazonSSMManagedInstanceCore"). */

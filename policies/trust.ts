@@ -2,17 +2,21 @@ import {
     Partition,
     PolicyDocument,
     PolicyStatement,
+    PrincipalService,
     policyDocument,
     servicePrincipal,
 } from "./iam";
 
 /** A trust (assume-role) policy that lets one AWS service assume the role. */
-export function serviceTrustPolicy(service: string, partition: Partition): PolicyDocument {
+export function serviceTrustPolicy(
+    service: PrincipalService,
+    partition: Partition,
+): PolicyDocument {
     return policyDocument([trustStatement(service, partition)]);
 }
 
 /** The one statement that trusts a service, as the guide's "Verify the Trust Policy" shows it. */
-export function trustStatement(service: string, partition: Partition): PolicyStatement {
+export function trustStatement(service: PrincipalService, partition: Partition): PolicyStatement {
     return {
         Effect: "Allow",
         Principal: { Service: servicePrincipal(service, partition) },
@@ -33,7 +37,7 @@ export interface TrustVerdict {
  */
 export function verifyServiceTrust(
     trustPolicyJson: string,
-    service: string,
+    service: PrincipalService,
     partition: Partition,
 ): TrustVerdict {
     let doc: { Statement?: unknown };
@@ -44,7 +48,8 @@ export function verifyServiceTrust(
     }
     const statements = ([] as unknown[]).concat(doc.Statement ?? []) as Record<string, unknown>[];
     const named = servicePrincipal(service, partition);
-    const principals = new Set([`${service}.amazonaws.com`, named]);
+    // An adopted role may name either form; both identify the service.
+    const principals = new Set([`${service}.amazonaws.com`, `${service}.amazonaws.com.cn`, named]);
     const matches = (s: Record<string, unknown>): boolean => {
         const actions = ([] as unknown[]).concat(s.Action ?? []);
         const coversAssume = actions.some(

@@ -215,6 +215,63 @@ describe("InstanceAccess", () => {
         });
     });
 
+    describe("Default Host Management with the account's existing role", () => {
+        afterEach(discardFailedWork);
+        const DHMC_ARN = `arn:aws:iam::${ACCOUNT}:role/service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole`;
+        const existing = (service: string) => () => ({
+            name: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            arn: DHMC_ARN,
+            id: "AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" },
+                ],
+            }),
+        });
+        beforeEach(() =>
+            onCall("aws:index/getCallerIdentity:getCallerIdentity", () => ({
+                accountId: ACCOUNT,
+                arn: "x",
+                userId: "y",
+                id: ACCOUNT,
+            })),
+        );
+
+        it("creates no role: only this region's service setting, pointing at the verified role", async () => {
+            onCall("aws:iam/getRole:getRole", existing("ssm.amazonaws.com"));
+            const ia = new InstanceAccess("t", {
+                ...BASE,
+                mode: "none",
+                defaultHostManagement: true,
+                defaultHostManagementRole: "existing",
+            });
+            await settled();
+            assert.strictEqual(ofType("aws:iam/role:Role").length, 0);
+            assert.strictEqual(
+                one("aws:ssm/serviceSetting:ServiceSetting").inputs.settingValue,
+                "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+            );
+            assert.strictEqual(await promiseOf(ia.defaultHostManagementRoleArn!), DHMC_ARN);
+        });
+
+        it("refuses a role SSM cannot assume, and sets nothing", async () => {
+            onCall("aws:iam/getRole:getRole", existing("ec2.amazonaws.com"));
+            const ia = new InstanceAccess("t", {
+                ...BASE,
+                mode: "none",
+                defaultHostManagement: true,
+                defaultHostManagementRole: "existing",
+            });
+            await assert.rejects(
+                promiseOf(ia.defaultHostManagementRoleArn!),
+                /does not let SSM assume it \(no Allow statement lets ssm.amazonaws.com call sts:AssumeRole\)/,
+            );
+            await settled().catch(() => undefined);
+            assert.strictEqual(ofType("aws:ssm/serviceSetting:ServiceSetting").length, 0);
+        });
+    });
+
     describe("existing role", () => {
         afterEach(discardFailedWork);
         const trust = (statement: object) =>

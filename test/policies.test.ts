@@ -43,14 +43,26 @@ const GUIDE_ACTIONS = [
 ];
 
 describe("partitions", () => {
-    it("maps regions to partitions and EC2's principal in each", () => {
+    it("maps regions to partitions", () => {
         assert.deepStrictEqual(
             ["us-east-1", "cn-north-1", "us-gov-west-1", "eu-west-2"].map(partitionOfRegion),
             ["aws", "aws-cn", "aws-us-gov", "aws"],
         );
-        assert.strictEqual(servicePrincipal("ec2", "aws-cn"), "ec2.amazonaws.com.cn");
-        assert.strictEqual(servicePrincipal("ec2", "aws-us-gov"), "ec2.amazonaws.com");
     });
+
+    const principals: [Parameters<typeof servicePrincipal>, string][] = [
+        [["ec2", "aws"], "ec2.amazonaws.com"],
+        [["ec2", "aws-cn"], "ec2.amazonaws.com.cn"],
+        [["ec2", "aws-us-gov"], "ec2.amazonaws.com"],
+        [["ssm", "aws"], "ssm.amazonaws.com"],
+        [["ssm", "aws-cn"], "ssm.amazonaws.com"],
+        [["ssm", "aws-us-gov"], "ssm.amazonaws.com"],
+    ];
+    for (const [[service, partition], expected] of principals) {
+        it(`names ${expected} for ${service} in ${partition}`, () => {
+            assert.strictEqual(servicePrincipal(service, partition), expected);
+        });
+    }
 });
 
 describe("serviceTrustPolicy", () => {

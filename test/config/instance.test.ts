@@ -19,6 +19,7 @@ describe("config/instance: instance access settings", () => {
                 logGroupName: undefined,
             },
             defaultHostManagement: false,
+            defaultHostManagementRole: "create",
         });
         assert.strictEqual(cfg.partition, "aws");
     });
@@ -118,6 +119,11 @@ describe("config/instance: instance access settings", () => {
             what: "a log group that legacy-managed would ignore",
             raw: { instanceMode: "legacy-managed", logGroupName: "/ssm/out" },
             line: 'ssm-access:logGroupName = "/ssm/out": cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
+        },
+        {
+            what: "an existing Default Host Management role without Default Host Management",
+            raw: { defaultHostManagementRole: "existing" },
+            line: 'ssm-access:defaultHostManagementRole = "existing": applies only with defaultHostManagement: true: set that too, or remove this',
         },
         {
             what: "a tag key AWS reserves, naming ssm-access:tags",
