@@ -145,7 +145,7 @@ export class InstanceAccess extends pulumi.ComponentResource {
                     path: args.rolePath,
                     description:
                         "SSM Run Command instance policy (the AWS guide's RunCommandInstance)",
-                    policy: JSON.stringify(guideInstancePolicy(p, args.output ?? {})),
+                    policy: JSON.stringify(guideInstancePolicy(p, args.region, args.output ?? {})),
                     tags,
                 },
                 { parent: this },

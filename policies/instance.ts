@@ -17,13 +17,12 @@ const GUIDE_S3_OBJECT_ACTIONS = [
     "s3:ListMultipartUploadParts",
 ];
 const GUIDE_S3_BUCKET_ACTIONS = ["s3:ListBucketMultipartUploads"];
-const GUIDE_LOGS_ACTIONS = [
-    "logs:CreateLogGroup",
-    "logs:CreateLogStream",
-    "logs:DescribeLogGroups",
-    "logs:DescribeLogStreams",
-    "logs:PutLogEvents",
-];
+/**
+ * Without logGroupName, output goes to the group Systems Manager names after the document:
+ * "aws/ssm/SystemsManagerDocumentName" (SSM API Reference, CloudWatchOutputConfig), created with
+ * a leading slash in practice; both spellings are allowed.
+ */
+const SSM_DEFAULT_LOG_GROUPS = ["/aws/ssm/*", "aws/ssm/*"];
 
 export function bucketArn(partition: Partition, bucket: string): string {
     return `arn:${partition}:s3:::${bucket}`;
@@ -43,21 +42,44 @@ export function logStreamArn(partition: Partition, logGroup: string): string {
 }
 
 /**
- * The S3 statements of the guide's policy, each action on the resource type it applies to
- * (AWS service authorization reference): object actions on bucket/prefix*, the one bucket
- * action on the bucket. Without a bucket, the guide's own Resource "*".
+ * The AWS-managed buckets SSM Agent reads from in a region (agent updates, documents' modules,
+ * Distributor packages, patch baselines), from "SSM Agent communications with AWS managed S3
+ * buckets" (AWS Systems Manager User Guide), which asks for exact regions, not wildcards. Needed
+ * when the instance reaches S3 through a VPC endpoint; otherwise the agent uses HTTP.
  */
-function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement[] {
+export function agentBucketObjectArns(partition: Partition, region: string): string[] {
+    const distributor = ["af-south-1", "eu-south-1"].includes(region)
+        ? `aws-ssm-distributor-file-${region}`
+        : `${region}-birdwatcher-prod`;
+    return [
+        `aws-windows-downloads-${region}`,
+        `amazon-ssm-${region}`,
+        `amazon-ssm-packages-${region}`,
+        distributor,
+        `aws-ssm-document-attachments-${region}`,
+        `patch-baseline-snapshot-${region}`,
+        `aws-ssm-${region}`,
+    ].map((bucket) => `arn:${partition}:s3:::${bucket}/*`);
+}
+
+/**
+ * The S3 statements of the guide's policy. The guide puts its S3 actions on "*"; here reads go to
+ * the region's AWS-managed agent buckets only, and output actions, each on the resource type it
+ * applies to (AWS service authorization reference), to the output bucket: object actions on
+ * bucket/prefix*, the bucket action on the bucket. Without outputBucket there is no S3 output.
+ */
+function s3Statements(partition: Partition, region: string, scope: OutputScope): PolicyStatement[] {
+    const agent: PolicyStatement = {
+        Sid: "AgentManagedBuckets",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: agentBucketObjectArns(partition, region),
+    };
     if (!scope.outputBucket) {
-        return [
-            {
-                Effect: "Allow",
-                Action: [...GUIDE_S3_OBJECT_ACTIONS, ...GUIDE_S3_BUCKET_ACTIONS],
-                Resource: "*",
-            },
-        ];
+        return [agent];
     }
     return [
+        agent,
         {
             Sid: "RunCommandOutputObjects",
             Effect: "Allow",
@@ -74,7 +96,7 @@ function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement
 }
 
 /**
- * The logs statements. Scoped to one log group: CreateLogGroup and DescribeLogStreams on the group
+ * The logs statements, scoped to logGroupName or else to SSM's default groups: CreateLogGroup and DescribeLogStreams on the group
  * in both forms IAM evaluates them against (the service authorization reference's
  * `log-group:NAME`, and `log-group:NAME:log-stream:` as AccessDenied messages show, e.g.
  * vectordotdev/vector#714), streams on `log-group:NAME:log-stream:*`. logs:DescribeLogGroups
@@ -83,24 +105,25 @@ function s3Statements(partition: Partition, scope: OutputScope): PolicyStatement
  * IsLogGroupPresent) and IAM cannot restrict that list action to a group.
  */
 function logsStatements(partition: Partition, scope: OutputScope): PolicyStatement[] {
-    if (!scope.logGroupName) {
-        return [{ Effect: "Allow", Action: GUIDE_LOGS_ACTIONS, Resource: "*" }];
-    }
+    const groups = scope.logGroupName ? [scope.logGroupName] : SSM_DEFAULT_LOG_GROUPS;
     return [
         {
             Sid: "RunCommandLogGroup",
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
-            Resource: [
-                logGroupArn(partition, scope.logGroupName),
-                `${logGroupArn(partition, scope.logGroupName)}:*`,
-            ],
+            Resource: groups.flatMap((g) => [
+                logGroupArn(partition, g),
+                `${logGroupArn(partition, g)}:*`,
+            ]),
         },
         {
             Sid: "RunCommandLogStreams",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: logStreamArn(partition, scope.logGroupName),
+            Resource:
+                groups.length === 1
+                    ? logStreamArn(partition, groups[0])
+                    : groups.map((g) => logStreamArn(partition, g)),
         },
         {
             Sid: "RunCommandListLogGroups",
@@ -115,7 +138,11 @@ function logsStatements(partition: Partition, scope: OutputScope): PolicyStateme
  * The guide's custom instance policy ("Create the IAM Policy for EC2 Instances"), action for
  * action, with its S3 and logs statements optionally narrowed to one bucket and one log group.
  */
-export function guideInstancePolicy(partition: Partition, scope: OutputScope = {}): PolicyDocument {
+export function guideInstancePolicy(
+    partition: Partition,
+    region: string,
+    scope: OutputScope = {},
+): PolicyDocument {
     return policyDocument([
         {
             Effect: "Allow",
@@ -144,7 +171,7 @@ export function guideInstancePolicy(partition: Partition, scope: OutputScope = {
         { Effect: "Allow", Action: ["ec2:DescribeInstanceStatus"], Resource: "*" },
         { Effect: "Allow", Action: ["ds:CreateComputer", "ds:DescribeDirectories"], Resource: "*" },
         ...logsStatements(partition, scope),
-        ...s3Statements(partition, scope),
+        ...s3Statements(partition, region, scope),
     ]);
 }
 

@@ -147,7 +147,7 @@ describe("InstanceAccess", () => {
             const policy = one("aws:iam/policy:Policy");
             assert.deepStrictEqual(
                 JSON.parse(policy.inputs.policy),
-                guideInstancePolicy("aws", { outputBucket: "out" }),
+                guideInstancePolicy("aws", "us-east-1", { outputBucket: "out" }),
             );
             assert.deepStrictEqual(attachedArns(), [policy.state.arn]);
         });

@@ -1,13 +1,18 @@
 import * as assert from "assert";
 import { decide } from "./support/simulate";
 import { partitionOfRegion, servicePrincipal } from "../policies/iam";
-import { guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
+import {
+    agentBucketObjectArns,
+    guideInstancePolicy,
+    outputAccessPolicy,
+} from "../policies/instance";
 import { serviceTrustPolicy, verifyServiceTrust } from "../policies/trust";
 import { assertValidIdentityPolicy, assertValidTrustPolicy } from "./support/iam";
 
 // The guide's "Create the IAM Policy for EC2 Instances", transcribed from
 // ../shared/reference/ssm-run-command-iam-guide.txt (not produced by the code under test).
-const GUIDE_ACTIONS = [
+/** The guide's actions that are not S3 or logs, statement for statement, all on Resource "*". */
+const GUIDE_ACTIONS_ON_STAR = [
     [
         "ssm:DescribeAssociation",
         "ssm:GetDocument",
@@ -26,20 +31,7 @@ const GUIDE_ACTIONS = [
     ["cloudwatch:PutMetricData"],
     ["ec2:DescribeInstanceStatus"],
     ["ds:CreateComputer", "ds:DescribeDirectories"],
-    [
-        "logs:CreateLogGroup",
-        "logs:CreateLogStream",
-        "logs:DescribeLogGroups",
-        "logs:DescribeLogStreams",
-        "logs:PutLogEvents",
-    ],
-    [
-        "s3:PutObject",
-        "s3:GetObject",
-        "s3:AbortMultipartUpload",
-        "s3:ListMultipartUploadParts",
-        "s3:ListBucketMultipartUploads",
-    ],
+    ["logs:DescribeLogGroups"],
 ];
 
 describe("partitions", () => {
@@ -90,18 +82,59 @@ describe("serviceTrustPolicy", () => {
 });
 
 describe("guideInstancePolicy", () => {
-    it("lists the guide's actions, statement for statement, on Resource *", async () => {
-        const doc = guideInstancePolicy("aws");
+    it("keeps the guide's actions on Resource * only where IAM cannot scope them", async () => {
+        const doc = guideInstancePolicy("aws", "us-east-1");
+        const onStar = doc.Statement.filter((s) => s.Resource === "*");
         assert.deepStrictEqual(
-            doc.Statement.map((s) => s.Action),
-            GUIDE_ACTIONS,
+            onStar.map((s) => s.Action),
+            GUIDE_ACTIONS_ON_STAR,
         );
-        assert.ok(doc.Statement.every((s) => s.Resource === "*" && s.Effect === "Allow"));
         await assertValidIdentityPolicy(doc);
     });
 
+    // Without outputBucket or logGroupName: S3 reads of the region's agent buckets, logs in SSM's
+    // default groups, and nothing else (decided by the IAM simulator).
+    const UNSCOPED: [string, string, string][] = [
+        [
+            "s3:GetObject",
+            "arn:aws:s3:::amazon-ssm-us-east-1/latest/linux_amd64/amazon-ssm-agent.rpm",
+            "Allowed",
+        ],
+        ["s3:GetObject", "arn:aws:s3:::us-east-1-birdwatcher-prod/x", "Allowed"],
+        ["s3:GetObject", "arn:aws:s3:::someone-elses-bucket/secrets.txt", "ImplicitlyDenied"],
+        ["s3:GetObject", "arn:aws:s3:::amazon-ssm-eu-west-1/x", "ImplicitlyDenied"],
+        ["s3:PutObject", "arn:aws:s3:::any-bucket/out.txt", "ImplicitlyDenied"],
+        [
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/ssm/AWS-RunShellScript:log-stream:i-1/run",
+            "Allowed",
+        ],
+        [
+            "logs:CreateLogGroup",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/ssm/RestartWebService",
+            "Allowed",
+        ],
+        [
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/audit:log-stream:s",
+            "ImplicitlyDenied",
+        ],
+    ];
+    for (const [action, resource, expected] of UNSCOPED) {
+        it(`without an output scope: ${action} on ${resource.split(":::").pop()?.split(":log-group:").pop()} is ${expected}`, async () => {
+            const doc = guideInstancePolicy("aws", "us-east-1");
+            assert.strictEqual(await decide([doc], action, resource), expected);
+        });
+    }
+
+    it("reads the distributor bucket where AWS documents one instead of birdwatcher", () => {
+        const arns = agentBucketObjectArns("aws", "af-south-1");
+        assert.ok(arns.includes("arn:aws:s3:::aws-ssm-distributor-file-af-south-1/*"));
+        assert.ok(!arns.some((a) => a.includes("birdwatcher")));
+    });
+
     it("puts object actions on bucket/prefix* and the bucket action on the bucket", async () => {
-        const doc = guideInstancePolicy("aws-us-gov", {
+        const doc = guideInstancePolicy("aws-us-gov", "us-gov-west-1", {
             outputBucket: "cmd-out",
             outputKeyPrefix: "runs/",
         });
@@ -110,7 +143,13 @@ describe("guideInstancePolicy", () => {
                 String(s.Action).startsWith("s3:") ||
                 (Array.isArray(s.Action) && s.Action[0].startsWith("s3:")),
         );
-        assert.deepStrictEqual(s3, [
+        assert.deepStrictEqual(s3[0], {
+            Sid: "AgentManagedBuckets",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: agentBucketObjectArns("aws-us-gov", "us-gov-west-1"),
+        });
+        assert.deepStrictEqual(s3.slice(1), [
             {
                 Sid: "RunCommandOutputObjects",
                 Effect: "Allow",
@@ -153,13 +192,15 @@ describe("guideInstancePolicy", () => {
     ];
     for (const [action, resource] of LOG_REQUESTS) {
         it(`allows ${action} on ${resource.split(":log-group:")[1]}`, async () => {
-            const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
+            const doc = guideInstancePolicy("aws", "us-east-1", {
+                logGroupName: "/ssm/run-command",
+            });
             assert.strictEqual(await decide([doc], action, resource), "Allowed");
         });
     }
 
     it("allows nothing on another log group", async () => {
-        const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
+        const doc = guideInstancePolicy("aws", "us-east-1", { logGroupName: "/ssm/run-command" });
         assert.strictEqual(
             await decide(
                 [doc],
@@ -171,7 +212,7 @@ describe("guideInstancePolicy", () => {
     });
 
     it("narrows logs to one group, keeping only the list action on *", async () => {
-        const doc = guideInstancePolicy("aws", { logGroupName: "/ssm/run-command" });
+        const doc = guideInstancePolicy("aws", "us-east-1", { logGroupName: "/ssm/run-command" });
         const logs = doc.Statement.filter((s) =>
             ([] as string[]).concat(s.Action)[0].startsWith("logs:"),
         );
