@@ -213,8 +213,9 @@ export class InstanceAccess extends pulumi.ComponentResource {
         const name = found.assumeRolePolicy.apply((doc) => {
             const verdict = verifyServiceTrust(doc, "ec2", partition);
             if (!verdict.trusted) {
-                throw new pulumi.RunError(
+                throw new pulumi.ResourceError(
                     untrustedRoleMessage(roleName, verdict.reason, partition),
+                    this,
                 );
             }
             return roleName;
@@ -231,9 +232,10 @@ export class InstanceAccess extends pulumi.ComponentResource {
         );
         const name = pulumi.all([found.roleName, roleName]).apply(([holds, expected]) => {
             if (holds !== expected) {
-                throw new pulumi.RunError(
+                throw new pulumi.ResourceError(
                     `existingInstanceProfileName "${profileName}" holds role "${holds}", not "${expected}". ` +
                         "Name a profile that holds the adopted role, or unset existingInstanceProfileName to create one.",
+                    this,
                 );
             }
             return profileName;
