@@ -100,6 +100,7 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
             const args: StackArgs = await validateStack(fromFiles(projectDir, stack));
             plan.region = args.region;
             plan.access = accessView(args);
+            plan.notes.push(...args.unreadable);
             const adopted = args.instanceAccess.existingRoleName;
             if (adopted) {
                 plan.notes.push(

@@ -55,9 +55,13 @@ export function accessView(args: StackArgs): AccessView {
 }
 
 function policyArnsOf(plan: StackPlan): string[] {
-    return plan.resources
+    const attached = plan.resources
         .filter((r) => /PolicyAttachment$/.test(r.type) && typeof r.inputs.policyArn === "string")
         .map((r) => `${r.name} -> ${r.inputs.policyArn as string}`);
+    const boundaries = plan.resources
+        .filter((r) => typeof r.inputs.permissionsBoundary === "string")
+        .map((r) => `${r.name} -> ${r.inputs.permissionsBoundary as string} (permissions boundary)`);
+    return [...attached, ...boundaries];
 }
 
 /** The plan as a person reads it. */
@@ -78,7 +82,10 @@ export function formatPlan(plan: StackPlan): string {
     }
     const attached = policyArnsOf(plan);
     if (attached.length > 0) {
-        lines.push("  Attached managed policies:", ...attached.map((a) => `    ${a}`));
+        lines.push(
+            "  Attached managed policies and boundaries:",
+            ...attached.map((a) => `    ${a}`),
+        );
     }
     for (const r of plan.resources) {
         for (const key of DOCUMENT_INPUTS) {

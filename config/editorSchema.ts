@@ -20,6 +20,21 @@ const SECURE: JsonSchema = {
     additionalProperties: false,
 };
 
+/**
+ * `pulumi config set NAME true` writes the text "true" (not a YAML boolean), and the engine
+ * accepts it for a boolean setting: so does the schema.
+ */
+function asTheEngineWrites(schema: JsonSchema): JsonSchema {
+    if (schema.type === "boolean") {
+        const { default: fallback, ...rest } = schema;
+        return {
+            anyOf: [rest, { type: "string", enum: ["true", "false"] }],
+            ...(fallback === undefined ? {} : { default: fallback }),
+        };
+    }
+    return schema;
+}
+
 export function stackFileSchema(): JsonSchema {
     const settings = z.toJSONSchema(stackSchema("aws"), {
         io: "input",
@@ -32,7 +47,7 @@ export function stackFileSchema(): JsonSchema {
     };
     const defs: Record<string, JsonSchema> = { secure: SECURE };
     for (const [key, schema] of Object.entries(settings.properties)) {
-        defs[key] = schema;
+        defs[key] = asTheEngineWrites(schema);
         const entry = { anyOf: [{ $ref: `#/$defs/${key}` }, { $ref: "#/$defs/secure" }] };
         properties[`${PROJECT}:${key}`] = entry;
         properties[key] = entry;
@@ -51,6 +66,10 @@ export function stackFileSchema(): JsonSchema {
             secretsprovider: { type: "string" },
             encryptedkey: { type: "string" },
             encryptionsalt: { type: "string" },
+            environment: {
+                description:
+                    "Pulumi ESC environments to import (their values are not read offline).",
+            },
         },
         additionalProperties: false,
         $defs: defs,

@@ -7,13 +7,14 @@ import type { InstanceAccessArgs } from "../components/instanceAccess";
 import type { PrivateNetworkArgs } from "../components/privateNetwork";
 import type { RunCommandUsersArgs } from "../components/runCommandUsers";
 import { Partition, partitionOfRegion } from "../policies/iam";
-import { ConfigError, SECRET_VALUE, problemLines, show } from "./problems";
+import { z } from "zod";
+import { ConfigError, PROJECT, SECRET_VALUE, closest, problemLines, show } from "./problems";
 import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
 import { RelaunchEntry } from "./relaunch";
 import { operatorAccessOf, pgpKey } from "./runCommand";
 import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
-export { ConfigError, PROJECT } from "./problems";
+export { ConfigError, PROJECT };
 export type { RelaunchEntry } from "./relaunch";
 
 /** A stack's validated configuration: the args of each component, and the stack's place. */
@@ -28,33 +29,79 @@ export interface StackArgs {
     readonly privateNetwork?: Omit<PrivateNetworkArgs, "region" | "tags">;
     /** Settings set as secrets that could not be read here (stack files, offline): taken as unset. */
     readonly unreadSecrets: readonly string[];
+    /** What else could not be read offline (e.g. values imported from Pulumi ESC environments). */
+    readonly unreadable: readonly string[];
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
-/** The known keys at a path of the settings (for "did you mean"). */
-function knownKeys(path: readonly PropertyKey[]): readonly string[] {
-    const known: Record<string, string[]> = {
-        "": [...SETTINGS],
-        users: ["name", "level", "accessKeys"],
-        documents: ["name", "description", "platform", "parameters", "commands"],
-        parameters: ["type", "description", "allowedValues", "allowedPattern", "default"],
-        operatorAccess: ["documents", "instanceTag"],
-        instanceTag: ["key", "value"],
-        relaunch: [
-            "instanceId",
-            "instanceType",
-            "subnetId",
-            "privateNetwork",
-            "noReboot",
-            "kmsKeyId",
-        ],
-        privateNetwork: ["cidrBlock", "availabilityZones"],
+/** The schema a path leads to, through objects, arrays, records and wrappers. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+    let current: z.ZodType | undefined = schema;
+    const unwrap = (t: z.ZodType): z.ZodType => {
+        const def = t._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+        return def.innerType
+            ? unwrap(def.innerType)
+            : def.type === "pipe" && def.in
+              ? unwrap(def.in)
+              : t;
     };
-    const named = path.filter((p) => typeof p === "string") as string[];
-    const area =
-        path.length >= 2 && named.at(-2) === "parameters" ? "parameters" : (named.at(-1) ?? "");
-    return known[area] ?? [];
+    for (const part of path) {
+        if (!current) {
+            return undefined;
+        }
+        const t: z.ZodType = unwrap(current);
+        if (t instanceof z.ZodObject) {
+            current = (t.shape as Record<string, z.ZodType>)[String(part)];
+        } else if (t instanceof z.ZodArray) {
+            current = t.element as z.ZodType;
+        } else if (t instanceof z.ZodRecord) {
+            current = t.valueType as z.ZodType;
+        } else {
+            return undefined;
+        }
+    }
+    return current && unwrap(current);
+}
+
+/** The keys the schema knows at a path of the settings (for "did you mean"). */
+function knownKeys(partition: Partition) {
+    return (path: readonly PropertyKey[]): readonly string[] => {
+        const at = schemaAt(stackSchema(partition), path);
+        return at instanceof z.ZodObject ? Object.keys(at.shape) : [];
+    };
+}
+
+/** Every string a secret setting holds, longest first, so errors can mask it wherever it appears. */
+function secretStrings(raw: RawStack): string[] {
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+        if (typeof v === "string" && v.length >= 3 && v !== SECRET_VALUE) {
+            found.push(v);
+        } else if (v !== null && typeof v === "object") {
+            Object.values(v).forEach(walk);
+        }
+    };
+    raw.secretKeys.forEach((k) => walk(raw.values[k]));
+    return found.sort((a, b) => b.length - a.length);
+}
+
+/** Problems with every secret value masked, including where another key's message quotes it. */
+function masked(problems: string[], raw: RawStack): string[] {
+    const secrets = secretStrings(raw);
+    return problems.map((line) =>
+        secrets.reduce((text, secret) => text.split(secret).join(SECRET_VALUE), line),
+    );
+}
+
+/** A problem for each name that is not a setting (for settings whose values cannot be read). */
+function unknownNames(keys: Iterable<string>): string[] {
+    return [...keys]
+        .filter((k) => !SETTINGS.includes(k) && !(k in RETIRED_SETTINGS))
+        .map((k) => {
+            const guess = closest(k, SETTINGS);
+            return `${PROJECT}:${k} = ${SECRET_VALUE}: is not a setting of this project; ${guess ? `did you mean "${guess}"? ` : ""}known: ${SETTINGS.join(", ")}`;
+        });
 }
 
 function argsOf(
@@ -101,12 +148,13 @@ function argsOf(
               }
             : undefined,
         unreadSecrets,
+        unreadable: raw.unreadable,
     };
 }
 
 /** Validates one stack's raw configuration into component args, or throws one ConfigError. */
 export async function validateStack(raw: RawStack): Promise<StackArgs> {
-    const problems: string[] = [];
+    const problems: string[] = [...raw.fileProblems];
     for (const [key, value] of Object.entries(raw.foreign)) {
         const [ns] = key.split(":", 1);
         problems.push(
@@ -125,6 +173,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     // Pulumi.yaml declares "" as the default of optional text settings: "" means unset. A secret
     // read from a stack file offline is only a placeholder: it cannot be checked here.
     const unreadSecrets = [...raw.secretKeys].filter((k) => raw.values[k] === SECRET_VALUE);
+    problems.push(...unknownNames(unreadSecrets));
     const values = Object.fromEntries(
         Object.entries(raw.values).filter(([k, v]) => v !== "" && !unreadSecrets.includes(k)),
     );
@@ -137,7 +186,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     }
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
-        problems.push(...problemLines(parsed.error.issues, knownKeys, raw.secretKeys));
+        problems.push(...problemLines(parsed.error.issues, knownKeys(partition), raw.secretKeys));
     }
     let pgp: string | undefined;
     const armored = values.pgpPublicKey;
@@ -152,7 +201,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
         }
     }
     if (problems.length > 0 || !parsed.success) {
-        throw new ConfigError(raw.stack, problems);
+        throw new ConfigError(raw.stack, masked(problems, raw));
     }
     return argsOf(raw, region as string, partition, parsed.data, unreadSecrets, pgp);
 }
@@ -167,7 +216,15 @@ export function parseStackConfig(
     values: Record<string, unknown>,
     secretKeys: Iterable<string> = [],
 ): Promise<StackArgs> {
-    return validateStack({ stack, region, values, secretKeys: new Set(secretKeys), foreign: {} });
+    return validateStack({
+        stack,
+        region,
+        values,
+        secretKeys: new Set(secretKeys),
+        foreign: {},
+        fileProblems: [],
+        unreadable: [],
+    });
 }
 
 /**
@@ -176,8 +233,14 @@ export function parseStackConfig(
  */
 export async function checkStackFiles(projectDir: string, stack: string): Promise<void> {
     const raw = fromFiles(projectDir, stack);
-    if (raw.secretKeys.size === 0) {
+    if (raw.secretKeys.size === 0 && raw.unreadable.length === 0) {
         await validateStack(raw);
+        return;
+    }
+    // Values that cannot be read here are the program's to check; the files and names are ours.
+    const problems = [...raw.fileProblems, ...unknownNames(Object.keys(raw.values))];
+    if (problems.length > 0) {
+        throw new ConfigError(stack, problems);
     }
 }
 

@@ -65,8 +65,7 @@ export function instanceKeys(partition: Partition) {
         existingRoleName: z
             .string()
             .refine((v) => !v.startsWith("arn:"), {
-                error: (i) =>
-                    `is an ARN: give the role's name, e.g. "${String(i.input).split("/").pop()}"`,
+                error: "is an ARN: give the role's name (the part after the last /)",
                 abort: true,
             })
             .pipe(iamName(64))
@@ -100,6 +99,16 @@ export function instanceKeys(partition: Partition) {
 }
 
 type InstanceValues = z.output<z.ZodObject<ReturnType<typeof instanceKeys>>>;
+
+/** Settings of the instance role and its policies: meaningless without an instance role. */
+const ROLE_SETTINGS = [
+    "roleName",
+    "permissionsBoundaryArn",
+    "additionalPolicyArns",
+    "outputBucket",
+    "outputKeyPrefix",
+    "logGroupName",
+] as const;
 
 /** Rules across the instance keys. */
 export const instanceChecks = [
@@ -140,10 +149,31 @@ export const instanceChecks = [
             "existingRoleName",
             "existingInstanceProfileName",
             "defaultHostManagement",
+            "rolePath",
+            ...ROLE_SETTINGS,
         ],
         (v, ctx) => {
             if (v.instanceMode !== "none") {
                 return;
+            }
+            if (v.rolePath !== "/") {
+                problem(
+                    ctx,
+                    ["rolePath"],
+                    v.rolePath,
+                    'configures the instance role, which instanceMode "none" does not create: remove it, or choose managed or guide',
+                );
+            }
+            for (const key of ROLE_SETTINGS) {
+                const value = v[key];
+                if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+                    problem(
+                        ctx,
+                        [key],
+                        value,
+                        'configures the instance role, which instanceMode "none" does not create: remove it, or choose managed or guide',
+                    );
+                }
             }
             if (v.existingRoleName) {
                 problem(

@@ -119,8 +119,16 @@ export function problemLines(
             continue;
         }
         const params = (issue as { params?: ShownParams }).params;
+        const input = issue.input;
+        // A YAML number or boolean where text belongs (`pulumi config set --path` writes 2026 so).
+        const hint =
+            issue.code === "invalid_type" &&
+            issue.expected === "string" &&
+            (typeof input === "number" || typeof input === "boolean")
+                ? ` (YAML read ${String(input)} as a ${typeof input}: quote it, "${String(input)}", or set it with pulumi config set --path ... --type string)`
+                : "";
         lines.push(
-            `${keyPath(issue.path)} = ${shown(issue.path, issue.input, params?.shown)}: ${issue.message}`,
+            `${keyPath(issue.path)} = ${shown(issue.path, input, params?.shown)}: ${issue.message}${hint}`,
         );
     }
     return lines;

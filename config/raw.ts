@@ -25,17 +25,29 @@ export interface RawStack {
     secretKeys: Set<string>;
     /** Keys in a namespace nobody reads, e.g. a misspelt "ssm_access:instanceMode". */
     foreign: Record<string, unknown>;
+    /** Problems with the files themselves (a key given twice, a key outside `config:`). */
+    fileProblems: string[];
+    /** What could not be read offline (e.g. values imported from Pulumi ESC environments). */
+    unreadable: string[];
 }
 
 let kinds: Record<string, SettingKind> | undefined;
 
 /**
  * A value typed as the engine types it: the engine hands every value over as text, and settings
- * that are not strings are JSON ("3600", "true", "[...]"). Stack files are read the same way.
+ * that are not strings are JSON ("3600", "true", "[...]"). Stack files are read the same way: a
+ * YAML number or boolean in a text setting is its text (the engine gives `roleName: 123` as
+ * "123"), and an empty value (YAML null) is "", which means unset.
  */
 function typed(key: string, value: unknown): unknown {
     kinds ??= settingKinds();
     const kind = kinds[key];
+    if (value === null) {
+        return "";
+    }
+    if (kind === "string" && (typeof value === "number" || typeof value === "boolean")) {
+        return String(value);
+    }
     if (typeof value !== "string" || kind === undefined || kind === "string") {
         return value;
     }
@@ -52,7 +64,15 @@ function splitKey(fullKey: string): [string, string] {
 }
 
 function emptyStack(stack: string): RawStack {
-    return { stack, region: undefined, values: {}, secretKeys: new Set(), foreign: {} };
+    return {
+        stack,
+        region: undefined,
+        values: {},
+        secretKeys: new Set(),
+        foreign: {},
+        fileProblems: [],
+        unreadable: [],
+    };
 }
 
 function add(raw: RawStack, fullKey: string, value: unknown, secret: boolean): void {
@@ -80,19 +100,36 @@ export function fromEngine(): RawStack {
     return raw;
 }
 
+/** The keys a stack file may have at its top level (Pulumi's stack settings file). */
+const STACK_FILE_KEYS = [
+    "config",
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "environment",
+];
+
+interface StackFile {
+    config?: Record<string, unknown>;
+    environment?: unknown;
+    [key: string]: unknown;
+}
+
+function readStackFileDoc(projectDir: string, stack: string): StackFile {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as StackFile;
+}
+
 /** The `config:` map of Pulumi.<stack>.yaml, values as YAML typed them. */
 export function readStackFile(projectDir: string, stack: string): Record<string, unknown> {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
-        config?: Record<string, unknown>;
-    };
-    return doc.config ?? {};
+    return readStackFileDoc(projectDir, stack).config ?? {};
 }
 
 /** The parts of Pulumi.yaml this project reads, as YAML typed them. */
 export interface ProjectFile {
     name?: unknown;
-    config?: Record<string, { type?: string; description?: string; default?: unknown }>;
+    /** A declaration ({ type, description, default }), a value ({ value }) or a plain value. */
+    config?: Record<string, unknown>;
 }
 
 export function readProjectFile(projectDir: string): ProjectFile {
@@ -100,19 +137,81 @@ export function readProjectFile(projectDir: string): ProjectFile {
     return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as ProjectFile;
 }
 
+/** Exactly what `pulumi config set --secret` writes: { secure: "<ciphertext>" }. */
+function isSecure(value: unknown): boolean {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        return false;
+    }
+    const keys = Object.keys(value);
+    return keys.length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/** Whether a secure value sits anywhere inside (`pulumi config set --secret --path`). */
+function holdsSecure(value: unknown): boolean {
+    if (isSecure(value)) {
+        return true;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value).some(holdsSecure);
+    }
+    return false;
+}
+
 /**
- * A stack's configuration as the engine would give it, from files: Pulumi.yaml's defaults, then
- * the stack file's values. A secure value cannot be read offline; it stands as "[secret]".
+ * A Pulumi.yaml config entry as the engine reads it: a declaration with a default, a `value:`
+ * that sets it for every stack, or a plain value.
+ */
+function projectValue(entry: unknown): { value: unknown } | undefined {
+    if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
+        const e = entry as Record<string, unknown>;
+        if ("value" in e) {
+            return { value: e.value };
+        }
+        if ("default" in e) {
+            return { value: e.default };
+        }
+        return "type" in e ? undefined : { value: entry };
+    }
+    return { value: entry };
+}
+
+/**
+ * A stack's configuration as the engine would give it, from files: Pulumi.yaml's defaults and
+ * values, then the stack file's. A secret (a secure value, at any depth) cannot be read offline:
+ * the whole setting stands as "[secret]".
  */
 export function fromFiles(projectDir: string, stack: string): RawStack {
     const raw = emptyStack(stack);
-    for (const [key, declaration] of Object.entries(readProjectFile(projectDir).config ?? {})) {
-        if (declaration && "default" in declaration) {
-            add(raw, key, declaration.default, false);
+    for (const [key, entry] of Object.entries(readProjectFile(projectDir).config ?? {})) {
+        const found = projectValue(entry);
+        if (found) {
+            add(raw, key, found.value, false);
         }
     }
-    for (const [fullKey, value] of Object.entries(readStackFile(projectDir, stack))) {
-        const secure = value !== null && typeof value === "object" && "secure" in value;
+    const doc = readStackFileDoc(projectDir, stack);
+    const file = `Pulumi.${stack}.yaml`;
+    for (const key of Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k))) {
+        raw.fileProblems.push(
+            `${key} = ${JSON.stringify(doc[key]) ?? ""}: is at the top level of ${file}, where Pulumi ignores it: indent it under config:`,
+        );
+    }
+    if (doc.environment !== undefined) {
+        raw.unreadable.push(
+            `${file} imports Pulumi ESC environments (environment:); their values are not read offline`,
+        );
+    }
+    const seen = new Map<string, string>();
+    for (const [fullKey, value] of Object.entries(doc.config ?? {})) {
+        const [ns, key] = splitKey(fullKey);
+        const canonical = `${ns}:${key}`;
+        const earlier = seen.get(canonical);
+        if (earlier !== undefined) {
+            raw.fileProblems.push(
+                `${fullKey}: is set twice in ${file} (also as ${earlier}), and the engine picks either: keep one`,
+            );
+        }
+        seen.set(canonical, fullKey);
+        const secure = holdsSecure(value);
         add(raw, fullKey, secure ? SECRET_VALUE : value, secure);
     }
     return raw;

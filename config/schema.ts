@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { Partition } from "../policies/iam";
 import { map, problem } from "./fields";
+import { PROJECT } from "./problems";
 import { instanceChecks, instanceKeys } from "./instance";
 import { relaunchChecks, relaunchKeys } from "./relaunch";
 import { runCommandChecks, runCommandKeys } from "./runCommand";
@@ -20,7 +21,14 @@ const tags = z
     })
     .superRefine((map, ctx) => {
         for (const key of Object.keys(map)) {
-            if (key.length === 0 || key.length > 128 || /^aws:/i.test(key)) {
+            if (key.startsWith(`${PROJECT}:`)) {
+                problem(
+                    ctx,
+                    [],
+                    key,
+                    `is reserved: the program sets ${PROJECT}: tags itself (e.g. ${PROJECT}:stack): choose another key`,
+                );
+            } else if (key.length === 0 || key.length > 128 || /^aws:/i.test(key)) {
                 problem(
                     ctx,
                     [],

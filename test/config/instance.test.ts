@@ -108,7 +108,7 @@ describe("config/instance: instance access settings", () => {
         {
             what: "a role ARN where the name belongs",
             raw: { existingRoleName: "arn:aws:iam::123456789012:role/ops/app" },
-            line: 'ssm-access:existingRoleName = "arn:aws:iam::123456789012:role/ops/app": is an ARN: give the role\'s name, e.g. "app"',
+            line: 'ssm-access:existingRoleName = "arn:aws:iam::123456789012:role/ops/app": is an ARN: give the role\'s name (the part after the last /)',
         },
         {
             what: "an output bucket that legacy-managed would ignore",
@@ -131,6 +131,24 @@ describe("config/instance: instance access settings", () => {
             line: 'ssm-access:tags = "aws:owner": is not a usable tag key: keys are 1-128 characters and may not start with aws: (reserved by AWS)',
         },
     ];
+    const roleSettings: [string, string][] = [
+        ["roleName", "MyRole"],
+        ["rolePath", "/custom/"],
+        ["permissionsBoundaryArn", "arn:aws:iam::123456789012:policy/B"],
+        ["logGroupName", "/my/logs"],
+    ];
+    for (const [key, value] of roleSettings) {
+        refusals.push({
+            what: `${key} with instanceMode none, which creates no role`,
+            raw: { instanceMode: "none", defaultHostManagement: true, [key]: value },
+            line: `ssm-access:${key} = "${value}": configures the instance role, which instanceMode "none" does not create: remove it, or choose managed or guide`,
+        });
+    }
+    refusals.push({
+        what: "a tag key the program reserves",
+        raw: { tags: { "ssm-access:stack": "billing" } },
+        line: 'ssm-access:tags = "ssm-access:stack": is reserved: the program sets ssm-access: tags itself (e.g. ssm-access:stack): choose another key',
+    });
     for (const c of refusals) {
         it(`refuses ${c.what}, in one precise line`, async () => {
             assert.deepStrictEqual(await problems(c.raw), [c.line]);

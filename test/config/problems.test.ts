@@ -106,6 +106,58 @@ describe("config/problems: one error for every problem", () => {
 });
 
 describe("config/problems: secrets in errors", () => {
+    const secretCases: {
+        what: string;
+        raw: Record<string, unknown>;
+        secret: string[];
+        hidden: string;
+    }[] = [
+        {
+            what: "in its own message",
+            raw: { existingRoleName: "arn:aws:iam::123456789012:role/TopSecretRole" },
+            secret: ["existingRoleName"],
+            hidden: "TopSecretRole",
+        },
+        {
+            what: "where another key's message quotes it",
+            raw: { existingRoleName: "TopSecretRole", roleName: "x" },
+            secret: ["existingRoleName"],
+            hidden: "TopSecretRole",
+        },
+        {
+            what: "in a list of declared names",
+            raw: {
+                users: [{ name: "op", level: "operator" }],
+                documents: [
+                    {
+                        name: "SecretDocName",
+                        description: "d",
+                        commands: ["uptime"],
+                    },
+                ],
+                operatorAccess: { documents: ["Other"], instanceTag: { key: "k", value: "v" } },
+            },
+            secret: ["documents"],
+            hidden: "SecretDocName",
+        },
+    ];
+    for (const c of secretCases) {
+        it(`masks a secret value ${c.what}`, async () => {
+            await assert.rejects(
+                parseStackConfig("dev", "us-east-1", c.raw, c.secret),
+                (err: Error) => {
+                    assert.ok(!err.message.includes(c.hidden), err.message);
+                    assert.match(err.message, /\[secret\]/);
+                    return true;
+                },
+            );
+        });
+    }
+
+    it("checks the name of a secret setting it cannot read", async () => {
+        assert.match((await problems({ pgpPublicKy: "[secret]" }))[0] ?? "", /pgpPublicKy/);
+    });
+
     it("never shows the value of a setting that was set as a secret", async () => {
         await assert.rejects(
             parseStackConfig("dev", "us-east-1", { logGroupName: "bad group!" }, ["logGroupName"]),
@@ -118,6 +170,17 @@ describe("config/problems: secrets in errors", () => {
                 return true;
             },
         );
+    });
+});
+
+describe("config/problems: numbers where text belongs", () => {
+    it("says YAML read the value as a number, and how to quote it", async () => {
+        const found = await problems({
+            users: [{ name: "a", level: "admin", accessKeys: [2026] }],
+        });
+        assert.deepStrictEqual(found, [
+            'ssm-access:users[0].accessKeys[0] = 2026: slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11 (YAML read 2026 as a number: quote it, "2026", or set it with pulumi config set --path ... --type string)',
+        ]);
     });
 });
 

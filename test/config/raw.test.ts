@@ -57,4 +57,78 @@ describe("config/raw: reading stack files as the engine does", () => {
         assert.ok(raw.secretKeys.has("logGroupName"));
         assert.strictEqual(raw.values.logGroupName, "[secret]");
     });
+
+    it("refuses a setting given both bare and namespaced, which the engine resolves either way", async () => {
+        await assert.rejects(
+            validateStack(
+                fromFiles(
+                    project("  ssm-access:instanceMode: legacy-managed\n  instanceMode: guide\n"),
+                    "t",
+                ),
+            ),
+            (err: ConfigError) => {
+                assert.deepStrictEqual(err.problems, [
+                    "instanceMode: is set twice in Pulumi.t.yaml (also as ssm-access:instanceMode), and the engine picks either: keep one",
+                ]);
+                return true;
+            },
+        );
+    });
+
+    it("takes a secret nested in a setting (config set --secret --path) as an unread secret", () => {
+        const raw = fromFiles(
+            project(
+                "  ssm-access:users:\n    - name:\n        secure: v1:abc\n      level: admin\n",
+            ),
+            "t",
+        );
+        assert.ok(raw.secretKeys.has("users"));
+        assert.strictEqual(raw.values.users, "[secret]");
+    });
+
+    it("reads a map that merely has a key named secure as a plain map", () => {
+        const raw = fromFiles(
+            project("  ssm-access:tags:\n    secure: 'yes'\n    team: web\n"),
+            "t",
+        );
+        assert.deepStrictEqual(raw.values.tags, { secure: "yes", team: "web" });
+        assert.strictEqual(raw.secretKeys.size, 0);
+    });
+
+    it("reads a YAML number in a text setting as its text, as the engine does", async () => {
+        const args = await validateStack(fromFiles(project("  ssm-access:roleName: 123\n"), "t"));
+        assert.strictEqual(args.instanceAccess.roleName, "123");
+    });
+
+    it("reads an empty setting (YAML null) as unset", async () => {
+        const args = await validateStack(fromFiles(project("  ssm-access:users:\n"), "t"));
+        assert.deepStrictEqual(args.runCommand.users, []);
+    });
+
+    it("takes a value Pulumi.yaml sets for every stack", () => {
+        const dir = project("");
+        fs.writeFileSync(path.join(dir, "Pulumi.t.yaml"), "config: {}\n");
+        fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "  aws:region: eu-west-1\n");
+        assert.strictEqual(fromFiles(dir, "t").region, "eu-west-1");
+    });
+
+    it("refuses a setting written outside config:, where Pulumi ignores it", async () => {
+        const dir = project("");
+        fs.appendFileSync(path.join(dir, "Pulumi.t.yaml"), "ssm-access:instanceMode: guide\n");
+        await assert.rejects(validateStack(fromFiles(dir, "t")), (err: ConfigError) => {
+            assert.deepStrictEqual(err.problems, [
+                'ssm-access:instanceMode = "guide": is at the top level of Pulumi.t.yaml, where Pulumi ignores it: indent it under config:',
+            ]);
+            return true;
+        });
+    });
+
+    it("says that values imported from ESC environments are not read offline", async () => {
+        const dir = project("");
+        fs.appendFileSync(path.join(dir, "Pulumi.t.yaml"), "environment:\n  - org/shared\n");
+        const args = await validateStack(fromFiles(dir, "t"));
+        assert.deepStrictEqual(args.unreadable, [
+            "Pulumi.t.yaml imports Pulumi ESC environments (environment:); their values are not read offline",
+        ]);
+    });
 });

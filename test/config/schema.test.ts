@@ -12,7 +12,10 @@ const ROOT = path.join(__dirname, "..", "..");
 const SCHEMA_COMMENT = `# yaml-language-server: $schema=./${EDITOR_SCHEMA_PATH}`;
 
 describe("config/schema: Pulumi.yaml declares exactly the settings the code reads", () => {
-    const declared = readProjectFile(ROOT).config ?? {};
+    const declared = (readProjectFile(ROOT).config ?? {}) as Record<
+        string,
+        { type?: string; description?: string; default?: unknown }
+    >;
     for (const [key, kind] of Object.entries(settingKinds())) {
         it(`declares ${key} as ${kind}, with a description and a default`, () => {
             assert.strictEqual(declared[key]?.type, kind);
