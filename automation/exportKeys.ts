@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as openpgp from "openpgp";
 import * as path from "path";
+import type { StackOutputValues } from "../program";
 import { DriverError } from "./errors";
 
 export interface ExportedKey {
@@ -24,18 +25,10 @@ export interface WrittenFile {
     format: "openpgp-armored" | "openpgp-binary" | "aws-credentials";
 }
 
-interface UsersOutput {
-    [user: string]: {
-        accessKeys?: Record<
-            string,
-            { accessKeyId?: string; secret?: string; encryptedSecret?: string }
-        >;
-    };
-}
-
 /** The keys in a stack's runCommandUsers output (see README for the shape). */
 export function keysFromOutputs(stack: string, outputs: Record<string, unknown>): ExportedKey[] {
-    const users = outputs.runCommandUsers as UsersOutput | undefined;
+    // The shape the program declares (program.ts), as the engine hands it back.
+    const users = outputs.runCommandUsers as StackOutputValues["runCommandUsers"] | undefined;
     if (!users) {
         throw new DriverError(
             `Stack "${stack}" has no runCommandUsers output: run \`up\` for it first.`,

@@ -1,0 +1,49 @@
+import * as assert from "assert";
+import { parseCli } from "../../automation/args";
+
+describe("automation/args: parseCli", () => {
+    it("defaults to plan, all stacks, 4 in parallel", () => {
+        const a = parseCli([]);
+        assert.deepStrictEqual(
+            [a.command, a.env, a.parallel, a.json, a.yes],
+            ["plan", undefined, 4, false, false],
+        );
+    });
+
+    it("rejects an unknown command, naming the commands", () => {
+        assert.throws(
+            () => parseCli(["deploy"]),
+            /unknown command "deploy"; commands: plan, preview, up, refresh, destroy, outputs, export-keys/,
+        );
+    });
+
+    it("rejects a bad --parallel, naming the flag and value", () => {
+        assert.throws(
+            () => parseCli(["up", "--parallel", "zero"]),
+            /--parallel "zero": give a whole number from 1 to 64/,
+        );
+    });
+
+    describe("export-keys needs one stack, --out and a recipient or --plaintext", () => {
+        const cases: { argv: string[]; error: RegExp }[] = [
+            {
+                argv: ["export-keys", "--out", "x", "--plaintext"],
+                error: /name exactly one stack with --env STACK/,
+            },
+            { argv: ["export-keys", "--env", "dev", "--plaintext"], error: /--out DIR/ },
+            { argv: ["export-keys", "--env", "dev", "--out", "x"], error: /--recipient FILE/ },
+        ];
+        for (const c of cases) {
+            it(`rejects ${c.argv.join(" ")}`, () => {
+                assert.throws(() => parseCli(c.argv), c.error);
+            });
+        }
+
+        it("accepts one stack, --out and --plaintext", () => {
+            assert.strictEqual(
+                parseCli(["export-keys", "--env", "dev", "--out", "x", "--plaintext"]).plaintext,
+                true,
+            );
+        });
+    });
+});

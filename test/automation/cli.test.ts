@@ -1,0 +1,146 @@
+import * as assert from "assert";
+import { EXIT, main } from "../../automation/cli";
+import { Step, emptyChanges } from "../../automation/stackEngine";
+import { FakeEngine, deps } from "../support/driverFakes";
+
+type StackDoc = { stack: string; status: string; error?: string; changes?: unknown };
+
+describe("automation/cli: runs, exit codes and JSON", () => {
+    describe("when one stack of three fails", () => {
+        let engine: FakeEngine;
+        let d: ReturnType<typeof deps>;
+        let code: number;
+        before(async () => {
+            engine = new FakeEngine({
+                staging: async () => Promise.reject(new Error("error: boom in staging")),
+            });
+            d = deps(engine);
+            code = await main(["preview", "--json"], d);
+        });
+
+        it("exits 1", () => {
+            assert.strictEqual(code, EXIT.failed);
+        });
+
+        it("keeps the others going", () => {
+            assert.deepStrictEqual(engine.calls.sort(), [
+                "preview dev",
+                "preview prod",
+                "preview staging",
+            ]);
+        });
+
+        it("reports each stack's status and plain error in the JSON document", () => {
+            assert.deepStrictEqual(
+                JSON.parse(d.out.text).stacks.map((s: StackDoc) => [s.stack, s.status, s.error]),
+                [
+                    ["dev", "succeeded", undefined],
+                    ["prod", "succeeded", undefined],
+                    ["staging", "failed", "boom in staging"],
+                ],
+            );
+        });
+
+        it("reports a succeeded stack's change counts", () => {
+            assert.deepStrictEqual(JSON.parse(d.out.text).stacks[0].changes, {
+                create: 2,
+                update: 0,
+                delete: 0,
+                replace: 0,
+                same: 0,
+            });
+        });
+
+        it("writes progress and the summary to stderr", () => {
+            assert.match(d.err.text, /stack\s+status\s+create/);
+        });
+    });
+
+    it("stops queued stacks after the first failure with --fail-fast", async () => {
+        const engine = new FakeEngine({
+            dev: async () => Promise.reject(new Error("error: dev broke")),
+        });
+        const d = deps(engine);
+        const code = await main(["preview", "--json", "--parallel", "1", "--fail-fast"], d);
+        assert.strictEqual(code, EXIT.failed);
+        assert.deepStrictEqual(
+            JSON.parse(d.out.text).stacks.map((s: StackDoc) => s.status),
+            ["failed", "skipped", "skipped"],
+        );
+        assert.deepStrictEqual(engine.calls, ["preview dev"]);
+    });
+
+    it("needs --yes for up when stdin is not a terminal, touching nothing", async () => {
+        const engine = new FakeEngine();
+        const d = deps(engine);
+        assert.strictEqual(await main(["up", "--env", "dev"], d), EXIT.usage);
+        assert.match(d.err.text, /up changes infrastructure: pass --yes/);
+        assert.deepStrictEqual(engine.calls, []);
+    });
+
+    describe("the replacement guard in up", () => {
+        const risky: Step = {
+            op: "replace",
+            type: "aws:iam/accessKey:AccessKey",
+            urn: "urn:pulumi:dev::ssm-access::aws:iam/accessKey:AccessKey::key-alice",
+        };
+        const replacingKey = () =>
+            new FakeEngine({
+                dev: async (cmd) => ({
+                    changes: emptyChanges(),
+                    steps: cmd === "preview" ? [risky] : [],
+                }),
+            });
+
+        it("refuses an up whose preview replaces an access key, naming it, and applies nothing", async () => {
+            const engine = replacingKey();
+            const d = deps(engine);
+            assert.strictEqual(
+                await main(["up", "--env", "dev", "--yes", "--json"], d),
+                EXIT.failed,
+            );
+            assert.deepStrictEqual(engine.calls, ["preview dev"]);
+            assert.match(
+                JSON.parse(d.out.text).stacks[0].error,
+                /up would replace aws:iam\/accessKey:AccessKey "key-alice"; nothing was changed/,
+            );
+        });
+
+        it("lets it through with --allow-replace", async () => {
+            const allowed = replacingKey();
+            assert.strictEqual(
+                await main(["up", "--env", "dev", "--yes", "--allow-replace"], deps(allowed)),
+                EXIT.ok,
+            );
+            assert.deepStrictEqual(allowed.calls, ["preview dev", "up dev"]);
+        });
+    });
+
+    it("cancels running stacks on Ctrl-C, skips queued ones and exits 130", async () => {
+        const cancel = new AbortController();
+        const engine = new FakeEngine({
+            dev: (_cmd, opts) =>
+                new Promise((_, reject) => {
+                    opts.signal.addEventListener("abort", () =>
+                        reject(new Error("update canceled")),
+                    );
+                    setTimeout(() => cancel.abort(), 10);
+                }),
+        });
+        const d = deps(engine, { signal: cancel.signal });
+        const code = await main(["preview", "--parallel", "1", "--json"], d);
+        assert.strictEqual(code, EXIT.cancelled);
+        assert.deepStrictEqual(
+            JSON.parse(d.out.text).stacks.map((s: StackDoc) => s.status),
+            ["cancelled", "skipped", "skipped"],
+        );
+    });
+
+    it("prints outputs as the engine masked them", async () => {
+        const d = deps(new FakeEngine());
+        assert.strictEqual(await main(["outputs", "--env", "dev", "--json"], d), EXIT.ok);
+        assert.deepStrictEqual(JSON.parse(d.out.text), {
+            stacks: [{ stack: "dev", outputs: { stack: "dev", secretThing: "[secret]" } }],
+        });
+    });
+});
