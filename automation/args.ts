@@ -34,18 +34,20 @@ export const USAGE = `Usage: npm run stacks -- <command> [options]
 Commands:
   plan         offline: run the program under mocks and show what would be created (default)
   preview      preview every selected stack with the real engine
-  up           preview, refuse replacing keys/users/instances without --allow-replace, then apply
+  up           preview, refuse replacing or deleting keys, users, groups, instance roles and
+               profiles, instances or the DHMC setting without --allow-replace, then apply
   refresh      refresh state from the cloud
-  destroy      destroy the selected stacks
+  destroy      destroy the stacks named with --env (never every stack by default); refuses
+               deleting keys, users, groups, roles, profiles or DHMC without --allow-replace
   outputs      show stack outputs (secrets as [secret])
   export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
 
 Options:
-  --env a,b          stacks to run (default: every Pulumi.<stack>.yaml)
+  --env a,b          stacks to run (default: every Pulumi.<stack>.yaml; destroy needs it)
   --parallel N       stacks at once (default ${DEFAULT_PARALLEL})
   --json             one JSON document on stdout; progress on stderr
   --yes              confirm up/destroy (required when stdin is not a terminal)
-  --allow-replace    let up replace or delete access keys, users or instances
+  --allow-replace    let up/destroy replace or delete what the guard protects
   --fail-fast        stop the other stacks after the first failure
   --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
   --out DIR          export-keys: folder to write to
@@ -112,6 +114,11 @@ export function parseCli(argv: string[]): CliArgs {
         recipient: values.recipient,
         plaintext: values.plaintext ?? false,
     };
+    if (command === "destroy" && !args.env) {
+        throw new UsageError(
+            "destroy: name the stacks to destroy with --env STACK[,STACK] (it never defaults to every stack)",
+        );
+    }
     if (command === "export-keys") {
         if (!args.env || args.env.includes(",")) {
             throw new UsageError("export-keys: name exactly one stack with --env STACK");

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import { CliArgs, USAGE, parseCli } from "./args";
-import { guardedSteps, urnName } from "./guard";
+import { guardedSteps, refusal } from "./guard";
 import { Command, StackEngine } from "./stackEngine";
 import { DriverError, UsageError, explain } from "./errors";
 import { Progress, summaryTable } from "./progress";
@@ -117,19 +117,17 @@ async function operate(
             if (command === "preview" || command === "up") {
                 await deps.checkConfig(stack);
             }
-            if (command !== "up") {
+            if (command !== "up" && command !== "destroy") {
                 return engine.run(command, stack, { signal, onStep });
             }
-            // Preview first: refuse, before anything is touched, to replace people's keys or machines.
-            const preview = await engine.run("preview", stack, { signal, onStep });
+            // Preview first: refuse, before anything is touched, to cut people or machines off.
+            const previewCommand = command === "up" ? "preview" : "preview-destroy";
+            const preview = await engine.run(previewCommand, stack, { signal, onStep });
             const risky = guardedSteps(preview.steps);
             if (risky.length > 0 && !args.allowReplace) {
-                throw new DriverError(
-                    `up would ${risky.map((s) => `${s.op} ${s.type} "${urnName(s.urn)}"`).join(", ")}; ` +
-                        "nothing was changed. Review it with preview, then run up with --allow-replace if intended.",
-                );
+                throw new DriverError(refusal(command, risky));
             }
-            return engine.run("up", stack, { signal, onStep });
+            return engine.run(command, stack, { signal, onStep });
         },
         {
             parallel: args.parallel,

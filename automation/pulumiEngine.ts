@@ -233,6 +233,9 @@ export class PulumiEngine implements StackEngine {
             case "destroy":
                 summary = (await stack.destroy(common)).summary.resourceChanges ?? summary;
                 break;
+            case "preview-destroy":
+                summary = (await stack.previewDestroy(common)).changeSummary;
+                break;
         }
         return summary;
     }

@@ -1,6 +1,7 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
 
-export type Command = "preview" | "up" | "refresh" | "destroy";
+/** `preview-destroy` shows what `destroy` would delete, touching nothing. */
+export type Command = "preview" | "up" | "refresh" | "destroy" | "preview-destroy";
 
 export interface Changes {
     create: number;

@@ -24,6 +24,13 @@ describe("automation/args: parseCli", () => {
         );
     });
 
+    it("rejects destroy without --env: it never defaults to every stack", () => {
+        assert.throws(
+            () => parseCli(["destroy", "--yes"]),
+            /destroy: name the stacks to destroy with --env STACK\[,STACK\]/,
+        );
+    });
+
     describe("export-keys needs one stack, --out and a recipient or --plaintext", () => {
         const cases: { argv: string[]; error: RegExp }[] = [
             {

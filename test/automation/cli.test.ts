@@ -102,7 +102,7 @@ describe("automation/cli: runs, exit codes and JSON", () => {
             assert.deepStrictEqual(engine.calls, ["preview dev"]);
             assert.match(
                 JSON.parse(d.out.text).stacks[0].error,
-                /up would replace aws:iam\/accessKey:AccessKey "key-alice"; nothing was changed/,
+                /^up would replace aws:iam\/accessKey:AccessKey "key-alice" \(clients using the key are refused\)\. Nothing was changed\./,
             );
         });
 
@@ -113,6 +113,56 @@ describe("automation/cli: runs, exit codes and JSON", () => {
                 EXIT.ok,
             );
             assert.deepStrictEqual(allowed.calls, ["preview dev", "up dev"]);
+        });
+    });
+
+    describe("destroy", () => {
+        const deletingUser = () =>
+            new FakeEngine({
+                dev: async (cmd) => ({
+                    changes: emptyChanges(),
+                    steps:
+                        cmd === "preview-destroy"
+                            ? [
+                                  {
+                                      op: "delete",
+                                      type: "aws:iam/user:User",
+                                      urn: "urn:pulumi:dev::ssm-access::aws:iam/user:User::alice",
+                                  },
+                              ]
+                            : [],
+                }),
+            });
+
+        it("needs an explicit --env, touching nothing", async () => {
+            const engine = new FakeEngine();
+            const d = deps(engine);
+            assert.strictEqual(await main(["destroy", "--yes"], d), EXIT.usage);
+            assert.match(d.err.text, /destroy: name the stacks to destroy with --env/);
+            assert.deepStrictEqual(engine.calls, []);
+        });
+
+        it("refuses deleting a user, naming it, after a destroy preview only", async () => {
+            const engine = deletingUser();
+            const d = deps(engine);
+            assert.strictEqual(
+                await main(["destroy", "--env", "dev", "--yes", "--json"], d),
+                EXIT.failed,
+            );
+            assert.deepStrictEqual(engine.calls, ["preview-destroy dev"]);
+            assert.match(
+                JSON.parse(d.out.text).stacks[0].error,
+                /^destroy would delete aws:iam\/user:User "alice" \(the user and their access keys stop working\)/,
+            );
+        });
+
+        it("destroys with --allow-replace", async () => {
+            const engine = deletingUser();
+            assert.strictEqual(
+                await main(["destroy", "--env", "dev", "--yes", "--allow-replace"], deps(engine)),
+                EXIT.ok,
+            );
+            assert.deepStrictEqual(engine.calls, ["preview-destroy dev", "destroy dev"]);
         });
     });
 

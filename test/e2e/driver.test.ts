@@ -75,7 +75,10 @@ describe("driver: locks and Ctrl-C", () => {
     });
 
     it("on Ctrl-C stops cleanly: exit 130, no lock, no pending operations after the documented recovery", async () => {
-        assert.strictEqual((await sb.driver("destroy", "--env", "dev", "--yes")).code, 0);
+        assert.strictEqual(
+            (await sb.driver("destroy", "--env", "dev", "--yes", "--allow-replace")).code,
+            0,
+        );
         const creates = () => sb.calls().filter((c) => c.method === "create").length;
         const before = creates();
         const up = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
