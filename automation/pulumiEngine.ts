@@ -15,6 +15,7 @@ import {
 import { ConfigError } from "../config/problems";
 import { DriverError } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
+import { ResourceChange, resourceChange, warningFrom } from "./review";
 import { projectName } from "./stacks";
 
 const execFileAsync = promisify(execFile);
@@ -188,13 +189,23 @@ export class PulumiEngine implements StackEngine {
         }
         const stack = await selected;
         const steps: Step[] = [];
+        const resources: ResourceChange[] = [];
+        const warnings = new Set<string>();
         let summary: OpMap | undefined;
         const onEvent = (event: EngineEvent) => {
             const meta = event.resourcePreEvent?.metadata;
             if (meta && meta.type !== "pulumi:pulumi:Stack") {
                 const step = { op: meta.op, urn: meta.urn, type: meta.type };
                 steps.push(step);
+                const change = resourceChange(meta);
+                if (change) {
+                    resources.push(change);
+                }
                 opts.onStep(step);
+            }
+            const warning = event.diagnosticEvent && warningFrom(event.diagnosticEvent);
+            if (warning) {
+                warnings.add(warning);
             }
             if (event.summaryEvent) {
                 summary = event.summaryEvent.resourceChanges;
@@ -209,7 +220,12 @@ export class PulumiEngine implements StackEngine {
             const programError = this.programErrors.get(name);
             throw programError instanceof ConfigError ? programError : err;
         }
-        return { changes: changesFrom(summary ?? {}), steps };
+        return {
+            changes: changesFrom(summary ?? {}),
+            steps,
+            resources,
+            warnings: [...warnings],
+        };
     }
 
     private async operate(

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { EXIT, main } from "../../automation/cli";
-import { Step, emptyChanges } from "../../automation/stackEngine";
-import { FakeEngine, deps } from "../support/driverFakes";
+import { Step } from "../../automation/stackEngine";
+import { FakeEngine, deps, result } from "../support/driverFakes";
 
 type StackDoc = { stack: string; status: string; error?: string; changes?: unknown };
 
@@ -86,10 +86,7 @@ describe("automation/cli: runs, exit codes and JSON", () => {
         };
         const replacingKey = () =>
             new FakeEngine({
-                dev: async (cmd) => ({
-                    changes: emptyChanges(),
-                    steps: cmd === "preview" ? [risky] : [],
-                }),
+                dev: async (cmd) => result({ steps: cmd === "preview" ? [risky] : [] }),
             });
 
         it("refuses an up whose preview replaces an access key, naming it, and applies nothing", async () => {
@@ -119,19 +116,19 @@ describe("automation/cli: runs, exit codes and JSON", () => {
     describe("destroy", () => {
         const deletingUser = () =>
             new FakeEngine({
-                dev: async (cmd) => ({
-                    changes: emptyChanges(),
-                    steps:
-                        cmd === "preview-destroy"
-                            ? [
-                                  {
-                                      op: "delete",
-                                      type: "aws:iam/user:User",
-                                      urn: "urn:pulumi:dev::ssm-access::aws:iam/user:User::alice",
-                                  },
-                              ]
-                            : [],
-                }),
+                dev: async (cmd) =>
+                    result({
+                        steps:
+                            cmd === "preview-destroy"
+                                ? [
+                                      {
+                                          op: "delete",
+                                          type: "aws:iam/user:User",
+                                          urn: "urn:pulumi:dev::ssm-access::aws:iam/user:User::alice",
+                                      },
+                                  ]
+                                : [],
+                    }),
             });
 
         it("needs an explicit --env, touching nothing", async () => {
@@ -163,6 +160,157 @@ describe("automation/cli: runs, exit codes and JSON", () => {
                 EXIT.ok,
             );
             assert.deepStrictEqual(engine.calls, ["preview-destroy dev", "destroy dev"]);
+        });
+    });
+
+    describe("review before apply", () => {
+        const roleReplaced = {
+            op: "replace",
+            type: "aws:iam/role:Role",
+            name: "dev-role",
+            properties: [
+                {
+                    path: "path",
+                    kind: "update" as const,
+                    replaces: true,
+                    old: "/a/",
+                    new: "/b/",
+                },
+            ],
+        };
+        const reviewing = () =>
+            new FakeEngine({
+                dev: async (cmd) =>
+                    result({
+                        resources: cmd === "preview" ? [roleReplaced] : [],
+                        warnings: [`${cmd}: deprecated policy`],
+                    }),
+            });
+
+        it("prints each stack's changing resources with their property diffs", async () => {
+            const d = deps(reviewing());
+            assert.strictEqual(await main(["preview", "--env", "dev"], d), EXIT.ok);
+            assert.ok(
+                d.out.text.includes(
+                    'dev: 1 resource to change\n  +- replace aws:iam/role:Role dev-role\n        path (forces replacement): "/a/" => "/b/"\n',
+                ),
+                d.out.text,
+            );
+        });
+
+        it("prints every engine warning", async () => {
+            const d = deps(reviewing());
+            await main(["preview", "--env", "dev"], d);
+            assert.match(d.out.text, /^ {2}warning: preview: deprecated policy$/m);
+        });
+
+        it("puts the resources and warnings in the JSON document", async () => {
+            const d = deps(reviewing());
+            await main(["preview", "--env", "dev", "--json"], d);
+            const [stack] = JSON.parse(d.out.text).stacks;
+            assert.deepStrictEqual(
+                [stack.resources, stack.warnings],
+                [[roleReplaced], ["preview: deprecated policy"]],
+            );
+        });
+
+        it("keeps both phases' warnings for up, once each", async () => {
+            const d = deps(reviewing());
+            await main(["up", "--env", "dev", "--yes", "--allow-replace", "--json"], d);
+            assert.deepStrictEqual(JSON.parse(d.out.text).stacks[0].warnings, [
+                "preview: deprecated policy",
+                "up: deprecated policy",
+            ]);
+        });
+
+        it("previews every selected stack before applying any", async () => {
+            const engine = new FakeEngine();
+            await main(["up", "--yes", "--parallel", "1"], deps(engine));
+            assert.deepStrictEqual(engine.calls, [
+                "preview dev",
+                "preview prod",
+                "preview staging",
+                "up dev",
+                "up prod",
+                "up staging",
+            ]);
+        });
+
+        it("asks once on a terminal, after the review, naming the stacks", async () => {
+            const questions: string[] = [];
+            const d = deps(reviewing(), {
+                stdinIsTTY: true,
+                confirm: async (q) => {
+                    questions.push(q);
+                    return true;
+                },
+            });
+            assert.strictEqual(
+                await main(["up", "--env", "dev,staging", "--allow-replace"], d),
+                EXIT.ok,
+            );
+            assert.deepStrictEqual(questions, ["\nup dev, staging? [y/N] "]);
+        });
+
+        it("shows the review before the question", async () => {
+            let seenBeforeAsking = "";
+            const d = deps(reviewing(), {
+                stdinIsTTY: true,
+                confirm: async () => {
+                    seenBeforeAsking = d.out.text;
+                    return true;
+                },
+            });
+            await main(["up", "--env", "dev", "--allow-replace"], d);
+            assert.match(seenBeforeAsking, /\+- replace aws:iam\/role:Role dev-role/);
+        });
+
+        it("applies nothing when the answer is no, and exits 1", async () => {
+            const engine = reviewing();
+            const d = deps(engine, { stdinIsTTY: true, confirm: async () => false });
+            assert.strictEqual(
+                await main(["up", "--env", "dev", "--allow-replace"], d),
+                EXIT.failed,
+            );
+            assert.deepStrictEqual(engine.calls, ["preview dev"]);
+            assert.match(d.err.text, /Nothing done\./);
+        });
+
+        it("with --json on a terminal, shows the review on stderr, keeping stdout one document", async () => {
+            const d = deps(reviewing(), { stdinIsTTY: true, confirm: async () => true });
+            await main(["up", "--env", "dev", "--allow-replace", "--json"], d);
+            assert.match(d.err.text, /\+- replace aws:iam\/role:Role dev-role/);
+            assert.strictEqual(JSON.parse(d.out.text).command, "up");
+        });
+    });
+
+    describe("progress", () => {
+        const stepping = () =>
+            new FakeEngine({
+                dev: async (_cmd, opts) => {
+                    opts.onStep({ op: "same", type: "aws:iam/user:User", urn: "u::alice" });
+                    opts.onStep({ op: "create", type: "aws:iam/user:User", urn: "u::bob" });
+                    return result();
+                },
+            });
+
+        it("says which phase each line belongs to", async () => {
+            const d = deps(stepping());
+            await main(["up", "--env", "dev", "--yes"], d);
+            assert.match(d.err.text, /^dev: preview: running: create aws:iam\/user:User bob$/m);
+            assert.match(d.err.text, /^dev: apply: running: create aws:iam\/user:User bob$/m);
+        });
+
+        it("shows only the steps that change something", async () => {
+            const d = deps(stepping());
+            await main(["preview", "--env", "dev"], d);
+            assert.doesNotMatch(d.err.text, /alice/);
+        });
+
+        it("shows every step with --verbose", async () => {
+            const d = deps(stepping());
+            await main(["preview", "--env", "dev", "--verbose"], d);
+            assert.match(d.err.text, /^dev: preview: running: same aws:iam\/user:User alice$/m);
         });
     });
 

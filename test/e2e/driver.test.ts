@@ -50,6 +50,47 @@ describe("driver: three stacks in parallel", () => {
     });
 });
 
+describe("driver: review before apply", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("carries the program's deprecation warning to --json", async () => {
+        await sb.pulumi("stack", "init", "dev");
+        await sb.pulumi(
+            "config",
+            "set",
+            "--stack",
+            "dev",
+            "ssm-access:instanceMode",
+            "legacy-managed",
+        );
+        const run = await sb.driver("preview", "--env", "dev", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const [stack] = JSON.parse(run.stdout).stacks;
+        assert.ok(
+            stack.warnings.includes(
+                'ssm-access-dev-instance: instanceMode "legacy-managed" attaches service-role/AmazonEC2RoleforSSM, which AWS has deprecated; use instanceMode "managed" (AmazonSSMManagedInstanceCore) instead.',
+            ),
+            JSON.stringify(stack.warnings),
+        );
+    });
+
+    it("shows a replacement's property diff and refuses it without --allow-replace", async () => {
+        assert.strictEqual((await sb.driver("up", "--env", "dev", "--yes")).code, 0);
+        await sb.pulumi("config", "set", "--stack", "dev", "ssm-access:rolePath", "/team/");
+        const run = await sb.driver("up", "--env", "dev", "--yes");
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.match(
+            run.stdout,
+            /\+- replace aws:iam\/instanceProfile:InstanceProfile ssm-access-dev-instance-profile\n(?: {8}.*\n)*? {8}path \(forces replacement\): "\/ssm-access\/" => "\/team\/"/,
+        );
+        assert.match(
+            run.stderr,
+            /up would replace aws:iam\/role:Role "ssm-access-dev-instance-role" \(running instances using the role lose its permissions and their SSM access\)/,
+        );
+    });
+});
+
 describe("driver: locks and Ctrl-C", () => {
     const sb = new Sandbox();
     // Slow creates keep an update in flight long enough to collide with it or interrupt it.

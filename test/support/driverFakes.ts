@@ -25,6 +25,11 @@ export class Sink {
     }
 }
 
+/** An engine result: no changes, steps, resources or warnings unless given. */
+export function result(partial: Partial<OpResult> = {}): OpResult {
+    return { changes: emptyChanges(), steps: [], resources: [], warnings: [], ...partial };
+}
+
 export type Behaviour = (cmd: Command, opts: OpOptions) => Promise<OpResult>;
 
 /** A StackEngine that records calls and behaves per stack as the test says. */
@@ -37,7 +42,7 @@ export class FakeEngine implements StackEngine {
     async run(cmd: Command, stack: string, opts: OpOptions): Promise<OpResult> {
         this.calls.push(`${cmd} ${stack}`);
         const b = this.behaviour[stack];
-        return b ? b(cmd, opts) : { changes: { ...emptyChanges(), create: 2 }, steps: [] };
+        return b ? b(cmd, opts) : result({ changes: { ...emptyChanges(), create: 2 } });
     }
     async outputs(stack: string): Promise<Record<string, unknown>> {
         return { stack, secretThing: "[secret]" };
