@@ -1,6 +1,8 @@
 /** The multi-stack driver against the real engine (offline): parallel stacks, locks, Ctrl-C. */
 import * as assert from "assert";
-import { Sandbox } from "../../scripts/sandbox";
+import * as fs from "fs";
+import * as path from "path";
+import { Sandbox, sandboxStackFile } from "../../scripts/sandbox";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -88,6 +90,39 @@ describe("driver: review before apply", () => {
             run.stderr,
             /up would replace aws:iam\/role:Role "ssm-access-dev-instance-role" \(running instances using the role lose its permissions and their SSM access\)/,
         );
+    });
+});
+
+describe("driver: the user's stack files", () => {
+    const sb = new Sandbox();
+    const other = new Sandbox();
+    after(() => [sb, other].forEach((s) => s.cleanup()));
+    const prodFile = () => path.join(sb.project, "Pulumi.prod.yaml");
+
+    it("keeps typed values when a new stack gets its salt, and says so once", async () => {
+        const before = fs.readFileSync(prodFile(), "utf8");
+        assert.match(before, /maxSessionDurationSeconds: 3600\n/, "the shipped file is typed");
+        const run = await sb.driver("preview", "--env", "prod", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const after = fs.readFileSync(prodFile(), "utf8");
+        assert.strictEqual(after.slice(0, before.length), before);
+        assert.match(after.slice(before.length), /^encryptionsalt: v1:\S+\n$/);
+        assert.strictEqual(run.stderr.split("the engine added encryptionsalt").length, 2);
+    });
+
+    it("leaves the file untouched once the stack exists", async () => {
+        const before = fs.readFileSync(prodFile(), "utf8");
+        const run = await sb.driver("preview", "--env", "prod");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.strictEqual(fs.readFileSync(prodFile(), "utf8"), before);
+        assert.doesNotMatch(run.stderr, /the engine added/);
+    });
+
+    it("runs a team's salted stack file in a sandbox with another passphrase", async () => {
+        const teamFile = fs.readFileSync(prodFile(), "utf8");
+        fs.writeFileSync(path.join(other.project, "Pulumi.prod.yaml"), sandboxStackFile(teamFile));
+        const run = await other.driver("preview", "--env", "prod", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
     });
 });
 
