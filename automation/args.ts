@@ -25,6 +25,7 @@ export interface CliArgs {
     out?: string;
     recipient?: string;
     plaintext: boolean;
+    force: boolean;
 }
 
 export const DEFAULT_PARALLEL = 4;
@@ -52,7 +53,9 @@ Options:
   --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
   --out DIR          export-keys: folder to write to
   --recipient FILE   export-keys: armored OpenPGP public key to encrypt to
-  --plaintext        export-keys: write an AWS credentials file (mode 0600) instead
+  --plaintext        export-keys: write an AWS credentials file (mode 0600) instead; refused
+                     inside a git work tree unless the file is git-ignored
+  --force            export-keys: write plaintext inside a git work tree all the same
   --verbose          show raw errors and stack traces
 `;
 
@@ -75,6 +78,7 @@ export function parseCli(argv: string[]): CliArgs {
                 out: { type: "string" },
                 recipient: { type: "string" },
                 plaintext: { type: "boolean", default: false },
+                force: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         });
@@ -113,6 +117,7 @@ export function parseCli(argv: string[]): CliArgs {
         out: values.out,
         recipient: values.recipient,
         plaintext: values.plaintext ?? false,
+        force: values.force ?? false,
     };
     if (command === "destroy" && !args.env) {
         throw new UsageError(
@@ -126,13 +131,23 @@ export function parseCli(argv: string[]): CliArgs {
         if (!args.out) {
             throw new UsageError("export-keys: give the folder to write to with --out DIR");
         }
+        if (args.out === "-") {
+            throw new UsageError(
+                'export-keys: --out - would be a folder named "-"; keys are never written to stdout: give a folder',
+            );
+        }
+        if (args.recipient && args.plaintext) {
+            throw new UsageError(
+                "export-keys: give either --recipient FILE (encrypted) or --plaintext, not both",
+            );
+        }
         if (!args.recipient && !args.plaintext) {
             throw new UsageError(
                 "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
             );
         }
-    } else if (args.out || args.recipient || args.plaintext) {
-        throw new UsageError("--out, --recipient and --plaintext belong to export-keys");
+    } else if (args.out || args.recipient || args.plaintext || args.force) {
+        throw new UsageError("--out, --recipient, --plaintext and --force belong to export-keys");
     }
     return args;
 }

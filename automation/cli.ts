@@ -270,6 +270,7 @@ async function exportCommand(
         outDir: args.out!,
         recipientArmored,
         plaintext: args.plaintext,
+        force: args.force,
     });
     if (args.json) {
         emit({ stack, files });

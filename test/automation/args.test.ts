@@ -39,6 +39,24 @@ describe("automation/args: parseCli", () => {
             },
             { argv: ["export-keys", "--env", "dev", "--plaintext"], error: /--out DIR/ },
             { argv: ["export-keys", "--env", "dev", "--out", "x"], error: /--recipient FILE/ },
+            {
+                argv: [
+                    "export-keys",
+                    "--env",
+                    "dev",
+                    "--out",
+                    "x",
+                    "--plaintext",
+                    "--recipient",
+                    "k",
+                ],
+                error: /give either --recipient FILE \(encrypted\) or --plaintext, not both/,
+            },
+            {
+                argv: ["export-keys", "--env", "dev", "--out", "-", "--plaintext"],
+                error: /--out - would be a folder named "-"; keys are never written to stdout/,
+            },
+            { argv: ["preview", "--force"], error: /--force belong to export-keys/ },
         ];
         for (const c of cases) {
             it(`rejects ${c.argv.join(" ")}`, () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as openpgp from "openpgp";
@@ -119,6 +120,41 @@ describe("automation/exportKeys", () => {
                     },
                 ],
             });
+        });
+    });
+
+    describe("plaintext inside a git work tree", () => {
+        let repo: string;
+        beforeEach(() => {
+            repo = path.join(dir, "repo");
+            fs.mkdirSync(repo);
+            execFileSync("git", ["init", "-q"], { cwd: repo });
+        });
+        const exportTo = (out: string, ...extra: string[]) => {
+            const d = deps(new FakeEngine({}, OUTPUTS));
+            return main(
+                ["export-keys", "--env", "dev", "--out", out, "--plaintext", ...extra],
+                d,
+            ).then((code) => ({ code, err: d.err.text }));
+        };
+
+        it("refuses a path git does not ignore, writing nothing", async () => {
+            const { code, err } = await exportTo(path.join(repo, "keys"));
+            assert.strictEqual(code, EXIT.failed);
+            assert.match(err, /is inside a git work tree and not ignored/);
+            assert.ok(!fs.existsSync(path.join(repo, "keys")));
+        });
+
+        it("writes to a git-ignored path", async () => {
+            fs.writeFileSync(path.join(repo, ".gitignore"), "keys/\n");
+            const { code } = await exportTo(path.join(repo, "keys"));
+            assert.strictEqual(code, EXIT.ok);
+            assert.ok(fs.existsSync(path.join(repo, "keys", "dev-credentials")));
+        });
+
+        it("writes with --force", async () => {
+            const { code } = await exportTo(path.join(repo, "keys"), "--force");
+            assert.strictEqual(code, EXIT.ok);
         });
     });
 
