@@ -25,6 +25,7 @@ export interface CliArgs {
     out?: string;
     recipient?: string;
     plaintext: boolean;
+    force: boolean;
 }
 
 export const DEFAULT_PARALLEL = 4;
@@ -34,23 +35,27 @@ export const USAGE = `Usage: npm run stacks -- <command> [options]
 Commands:
   plan         offline: run the program under mocks and show what would be created (default)
   preview      preview every selected stack with the real engine
-  up           preview, refuse replacing keys/users/instances without --allow-replace, then apply
+  up           preview, refuse replacing or deleting keys, users, groups, instance roles and
+               profiles, instances or the DHMC setting without --allow-replace, then apply
   refresh      refresh state from the cloud
-  destroy      destroy the selected stacks
+  destroy      destroy the stacks named with --env (never every stack by default); refuses
+               deleting keys, users, groups, roles, profiles or DHMC without --allow-replace
   outputs      show stack outputs (secrets as [secret])
   export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
 
 Options:
-  --env a,b          stacks to run (default: every Pulumi.<stack>.yaml)
+  --env a,b          stacks to run (default: every Pulumi.<stack>.yaml; destroy needs it)
   --parallel N       stacks at once (default ${DEFAULT_PARALLEL})
   --json             one JSON document on stdout; progress on stderr
   --yes              confirm up/destroy (required when stdin is not a terminal)
-  --allow-replace    let up replace or delete access keys, users or instances
+  --allow-replace    let up/destroy replace or delete what the guard protects
   --fail-fast        stop the other stacks after the first failure
   --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
   --out DIR          export-keys: folder to write to
   --recipient FILE   export-keys: armored OpenPGP public key to encrypt to
-  --plaintext        export-keys: write an AWS credentials file (mode 0600) instead
+  --plaintext        export-keys: write an AWS credentials file (mode 0600) instead; refused
+                     inside a git work tree unless the file is git-ignored
+  --force            export-keys: write plaintext inside a git work tree all the same
   --verbose          show raw errors and stack traces
 `;
 
@@ -73,6 +78,7 @@ export function parseCli(argv: string[]): CliArgs {
                 out: { type: "string" },
                 recipient: { type: "string" },
                 plaintext: { type: "boolean", default: false },
+                force: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         });
@@ -111,7 +117,13 @@ export function parseCli(argv: string[]): CliArgs {
         out: values.out,
         recipient: values.recipient,
         plaintext: values.plaintext ?? false,
+        force: values.force ?? false,
     };
+    if (command === "destroy" && !args.env) {
+        throw new UsageError(
+            "destroy: name the stacks to destroy with --env STACK[,STACK] (it never defaults to every stack)",
+        );
+    }
     if (command === "export-keys") {
         if (!args.env || args.env.includes(",")) {
             throw new UsageError("export-keys: name exactly one stack with --env STACK");
@@ -119,13 +131,23 @@ export function parseCli(argv: string[]): CliArgs {
         if (!args.out) {
             throw new UsageError("export-keys: give the folder to write to with --out DIR");
         }
+        if (args.out === "-") {
+            throw new UsageError(
+                'export-keys: --out - would be a folder named "-"; keys are never written to stdout: give a folder',
+            );
+        }
+        if (args.recipient && args.plaintext) {
+            throw new UsageError(
+                "export-keys: give either --recipient FILE (encrypted) or --plaintext, not both",
+            );
+        }
         if (!args.recipient && !args.plaintext) {
             throw new UsageError(
                 "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
             );
         }
-    } else if (args.out || args.recipient || args.plaintext) {
-        throw new UsageError("--out, --recipient and --plaintext belong to export-keys");
+    } else if (args.out || args.recipient || args.plaintext || args.force) {
+        throw new UsageError("--out, --recipient, --plaintext and --force belong to export-keys");
     }
     return args;
 }

@@ -6,11 +6,12 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import { CliArgs, USAGE, parseCli } from "./args";
-import { guardedSteps, urnName } from "./guard";
-import { Command, StackEngine } from "./stackEngine";
+import { guardedSteps, refusal } from "./guard";
+import { formatReview, isChange } from "./review";
+import { Command, OpResult, StackEngine } from "./stackEngine";
 import { DriverError, UsageError, explain } from "./errors";
 import { Progress, summaryTable } from "./progress";
-import { StackRun, runStacks } from "./runner";
+import { StackRun, Worker, runStacks } from "./runner";
 import { discoverStacks, selectStacks } from "./stacks";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -96,48 +97,112 @@ async function operate(
     deps: CliDeps,
     emit: (doc: unknown) => void,
 ): Promise<number> {
-    if (command === "up" || command === "destroy") {
-        if (!args.yes) {
-            if (!deps.stdinIsTTY) {
-                throw new UsageError(
-                    `${command} changes infrastructure: pass --yes (stdin is not a terminal, so it cannot ask)`,
-                );
-            }
-            if (!(await deps.confirm(`${command} ${stacks.join(", ")}? [y/N] `))) {
-                deps.stderr.write("Nothing done.\n");
-                return EXIT.failed;
-            }
-        }
+    const applies = command === "up" || command === "destroy";
+    if (applies && !args.yes && !deps.stdinIsTTY) {
+        throw new UsageError(
+            `${command} changes infrastructure: pass --yes (stdin is not a terminal, so it cannot ask)`,
+        );
     }
     const engine = deps.engine(args);
-    const progress = new Progress(deps.stderr);
-    const runs = await runStacks(
-        stacks,
-        async (stack, signal, onStep) => {
-            if (command === "preview" || command === "up") {
-                await deps.checkConfig(stack);
-            }
-            if (command !== "up") {
-                return engine.run(command, stack, { signal, onStep });
-            }
-            // Preview first: refuse, before anything is touched, to replace people's keys or machines.
-            const preview = await engine.run("preview", stack, { signal, onStep });
-            const risky = guardedSteps(preview.steps);
-            if (risky.length > 0 && !args.allowReplace) {
-                throw new DriverError(
-                    `up would ${risky.map((s) => `${s.op} ${s.type} "${urnName(s.urn)}"`).join(", ")}; ` +
-                        "nothing was changed. Review it with preview, then run up with --allow-replace if intended.",
-                );
-            }
-            return engine.run("up", stack, { signal, onStep });
-        },
-        {
-            parallel: args.parallel,
-            failFast: args.failFast,
-            signal: deps.signal,
-            onChange: (r) => progress.update(r),
-        },
+    const phase = (name: string, names: string[], worker: Worker) => {
+        const progress = new Progress(deps.stderr, name);
+        return runStacks(
+            names,
+            (stack, signal, onStep) =>
+                // Only the steps that change something, unless --verbose.
+                worker(stack, signal, (s) => (args.verbose || isChange(s.op)) && onStep(s)),
+            {
+                parallel: args.parallel,
+                failFast: args.failFast,
+                signal: deps.signal,
+                onChange: (r) => progress.update(r),
+            },
+        );
+    };
+    if (command === "refresh") {
+        return finish(
+            command,
+            await phase("refresh", stacks, refreshWorker(engine)),
+            args,
+            deps,
+            emit,
+        );
+    }
+
+    // Preview every selected stack first; refuse, before anything is touched, to cut people or
+    // machines off. A refused stack's preview is still shown, so the refusal can be reviewed.
+    const previews = new Map<string, OpResult>();
+    const previewed = await phase("preview", stacks, async (stack, signal, onStep) => {
+        if (command !== "destroy") {
+            await deps.checkConfig(stack);
+        }
+        const preview = command === "destroy" ? "preview-destroy" : "preview";
+        const result = await engine.run(preview, stack, { signal, onStep });
+        previews.set(stack, result);
+        const risky = applies ? guardedSteps(result.steps) : [];
+        if (risky.length > 0 && !args.allowReplace) {
+            throw new DriverError(refusal(command, risky));
+        }
+        return result;
+    });
+    const reviewed = previewed.map((r) => withPreview(r, previews.get(r.stack)));
+    const review = reviewed
+        .filter((r) => previews.has(r.stack))
+        .map((r) => `${formatReview(r.stack, r.resources ?? [], r.warnings ?? [])}\n`)
+        .join("\n");
+    const ready = reviewed.filter((r) => r.status === "succeeded").map((r) => r.stack);
+    const stopped = deps.signal.aborted || (args.failFast && ready.length < stacks.length);
+    if (!applies || stopped || ready.length === 0) {
+        if (!args.json) {
+            deps.stdout.write(`\n${review}`);
+        }
+        return finish(command, reviewed, args, deps, emit);
+    }
+    if (!args.json || !args.yes) {
+        // With --json, stdout is the document: the review a person answers goes to stderr.
+        (args.json ? deps.stderr : deps.stdout).write(`\n${review}`);
+    }
+    if (!args.yes && !(await deps.confirm(`\n${command} ${ready.join(", ")}? [y/N] `))) {
+        deps.stderr.write("Nothing done.\n");
+        const declined = reviewed.map((r): StackRun =>
+            ready.includes(r.stack) ? { ...r, status: "skipped" } : r,
+        );
+        return finish(command, declined, args, deps, emit);
+    }
+    const applied = await phase("apply", ready, async (stack, signal, onStep) =>
+        engine.run(command, stack, { signal, onStep }),
     );
+    const runs = reviewed.map((r) => {
+        const a = applied.find((x) => x.stack === r.stack);
+        return a
+            ? {
+                  ...a,
+                  resources: r.resources,
+                  warnings: [...new Set([...(r.warnings ?? []), ...(a.warnings ?? [])])],
+                  durationMs: (r.durationMs ?? 0) + (a.durationMs ?? 0),
+              }
+            : r;
+    });
+    return finish(command, runs, args, deps, emit);
+}
+
+function refreshWorker(engine: StackEngine): Worker {
+    return (stack, signal, onStep) => engine.run("refresh", stack, { signal, onStep });
+}
+
+/** A run with its preview's review, also when the guard refused it after the preview. */
+function withPreview(run: StackRun, preview: OpResult | undefined): StackRun {
+    return preview ? { ...run, resources: preview.resources, warnings: preview.warnings } : run;
+}
+
+/** The summary on stderr, the JSON document, and the exit code. */
+function finish(
+    command: Command,
+    runs: StackRun[],
+    args: CliArgs,
+    deps: CliDeps,
+    emit: (doc: unknown) => void,
+): number {
     deps.stderr.write(`\n${summaryTable(runs)}\n`);
     if (args.verbose) {
         runs.filter((r) => r.detail).forEach((r) =>
@@ -145,13 +210,25 @@ async function operate(
         );
     }
     if (args.json) {
-        emit({ command, stacks: runs.map(({ detail: _detail, step: _step, ...r }) => r) });
+        emit({
+            command,
+            stacks: runs.map((r) => ({
+                stack: r.stack,
+                status: r.status,
+                changes: r.changes,
+                resources: r.resources ?? [],
+                warnings: r.warnings ?? [],
+                durationMs: r.durationMs,
+                error: r.error,
+            })),
+        });
     }
-    return exitCode(runs);
+    return exitCode(runs, deps.signal.aborted);
 }
 
-export function exitCode(runs: StackRun[]): number {
-    if (runs.some((r) => r.status === "cancelled")) {
+/** 130 when the user cancelled (Ctrl-C), else 0 only if every stack succeeded. */
+export function exitCode(runs: StackRun[], cancelled: boolean): number {
+    if (cancelled) {
         return EXIT.cancelled;
     }
     return runs.every((r) => r.status === "succeeded") ? EXIT.ok : EXIT.failed;
@@ -193,6 +270,7 @@ async function exportCommand(
         outDir: args.out!,
         recipientArmored,
         plaintext: args.plaintext,
+        force: args.force,
     });
     if (args.json) {
         emit({ stack, files });

@@ -3,9 +3,11 @@
  * OpenPGP recipient (an armored file per user that `gpg --decrypt` opens), or, only when asked
  * with --plaintext, as an AWS credentials file with mode 0600. Never to stdout.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as openpgp from "openpgp";
 import * as path from "path";
+import type { StackOutputValues } from "../program";
 import { DriverError } from "./errors";
 
 export interface ExportedKey {
@@ -24,18 +26,10 @@ export interface WrittenFile {
     format: "openpgp-armored" | "openpgp-binary" | "aws-credentials";
 }
 
-interface UsersOutput {
-    [user: string]: {
-        accessKeys?: Record<
-            string,
-            { accessKeyId?: string; secret?: string; encryptedSecret?: string }
-        >;
-    };
-}
-
 /** The keys in a stack's runCommandUsers output (see README for the shape). */
 export function keysFromOutputs(stack: string, outputs: Record<string, unknown>): ExportedKey[] {
-    const users = outputs.runCommandUsers as UsersOutput | undefined;
+    // The shape the program declares (program.ts), as the engine hands it back.
+    const users = outputs.runCommandUsers as StackOutputValues["runCommandUsers"] | undefined;
     if (!users) {
         throw new DriverError(
             `Stack "${stack}" has no runCommandUsers output: run \`up\` for it first.`,
@@ -91,9 +85,53 @@ export interface ExportOptions {
     /** Armored OpenPGP public key of the recipient. */
     recipientArmored?: string;
     plaintext: boolean;
+    /** Write plaintext inside a git work tree even where git does not ignore it. */
+    force?: boolean;
+}
+
+/** The nearest existing folder at or above `dir`. */
+function existingAncestor(dir: string): string {
+    let d = path.resolve(dir);
+    while (!fs.existsSync(d)) {
+        d = path.dirname(d);
+    }
+    return d;
+}
+
+function git(cwd: string, args: string[]): boolean {
+    try {
+        execFileSync("git", args, { cwd, stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Refuses a plaintext credentials file that git could pick up: inside a work tree, the file must
+ * be ignored, unless `force`. git-check-ignore(1): exit status 0 when the path is ignored, 1 when
+ * not; a tracked file is never reported ignored, since exclude rules do not apply to it.
+ */
+export function checkPlaintextTarget(file: string, force: boolean): void {
+    const dir = existingAncestor(path.dirname(file));
+    if (force || !git(dir, ["rev-parse", "--is-inside-work-tree"])) {
+        return;
+    }
+    if (!git(dir, ["check-ignore", "-q", path.resolve(file)])) {
+        throw new DriverError(
+            `--plaintext: ${file} is inside a git work tree and not ignored, so the credentials could be committed. ` +
+                "Write them outside the work tree, add the path to .gitignore, use --recipient, or pass --force.",
+        );
+    }
 }
 
 export async function exportKeys(keys: ExportedKey[], opts: ExportOptions): Promise<WrittenFile[]> {
+    if (opts.plaintext) {
+        checkPlaintextTarget(
+            path.join(opts.outDir, `${opts.stack}-credentials`),
+            opts.force ?? false,
+        );
+    }
     fs.mkdirSync(opts.outDir, { recursive: true, mode: 0o700 });
     const written: WrittenFile[] = [];
     if (opts.plaintext) {

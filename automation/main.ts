@@ -50,6 +50,7 @@ main(process.argv.slice(2), {
             projectDir,
             resolveBackend(projectDir, args.backend, process.env),
             program,
+            (message) => process.stderr.write(message),
         ),
     checkConfig: async (stack) => (await import("../config")).checkStackFiles(projectDir, stack),
     confirm: terminalConfirm,

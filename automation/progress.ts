@@ -7,16 +7,18 @@ function counts(run: StackRun): string {
     return c ? `+${c.create} ~${c.update} -${c.delete} +-${c.replace} =${c.same}` : "";
 }
 
-export function statusLine(run: StackRun): string {
+/** One stack's status in a phase ("preview", "apply", "refresh"), e.g. `dev: preview: done ...`. */
+export function statusLine(run: StackRun, phase: string): string {
+    const label = `${run.stack}: ${phase}`;
     switch (run.status) {
         case "running":
-            return `${run.stack}: running${run.step ? `: ${run.step}` : ""}`;
+            return `${label}: running${run.step ? `: ${run.step}` : ""}`;
         case "succeeded":
-            return `${run.stack}: done ${counts(run)} in ${seconds(run.durationMs)}`;
+            return `${label}: done ${counts(run)} in ${seconds(run.durationMs)}`;
         case "failed":
-            return `${run.stack}: failed: ${run.error}`;
+            return `${label}: failed: ${run.error}`;
         default:
-            return `${run.stack}: ${run.status}`;
+            return `${label}: ${run.status}`;
     }
 }
 
@@ -32,15 +34,18 @@ export class Progress {
     private readonly runs = new Map<string, StackRun>();
     private drawn = 0;
 
-    constructor(private readonly out: Writable) {}
+    constructor(
+        private readonly out: Writable,
+        private readonly phase: string,
+    ) {}
 
     update(run: StackRun): void {
         const previous = this.runs.get(run.stack);
-        const line = statusLine(run);
+        const line = statusLine(run, this.phase);
         this.runs.set(run.stack, { ...run });
         if (this.out.isTTY) {
             this.redraw();
-        } else if (!previous || statusLine(previous) !== line) {
+        } else if (!previous || statusLine(previous, this.phase) !== line) {
             this.out.write(`${line}\n`);
         }
     }
@@ -48,7 +53,7 @@ export class Progress {
     private redraw(): void {
         const width = Math.max(20, (this.out.columns ?? 100) - 1);
         const lines = [...this.runs.values()].map((r) =>
-            statusLine(r).split("\n")[0].slice(0, width),
+            statusLine(r, this.phase).split("\n")[0].slice(0, width),
         );
         const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
         this.out.write(up + lines.map((l) => `\x1b[2K${l}\n`).join(""));

@@ -15,6 +15,8 @@ import {
 import { ConfigError } from "../config/problems";
 import { DriverError } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
+import { ResourceChange, resourceChange, warningFrom } from "./review";
+import { keepingStackFile } from "./stackFile";
 import { projectName } from "./stacks";
 
 const execFileAsync = promisify(execFile);
@@ -132,6 +134,8 @@ export class PulumiEngine implements StackEngine {
         private readonly projectDir: string,
         private readonly backend: BackendChoice,
         private readonly program: InlineProgram,
+        /** Tells the user something once, on stderr. */
+        private readonly notify: (message: string) => void,
         private readonly env: NodeJS.ProcessEnv = process.env,
     ) {
         if (backend.source === "default") {
@@ -158,25 +162,37 @@ export class PulumiEngine implements StackEngine {
                 );
                 this.cli ??= isolatedCli(this.env);
                 const pulumiCommand = await this.cli;
-                return LocalWorkspace.createOrSelectStack(
-                    {
-                        stackName: name,
-                        projectName: projectName(this.projectDir),
-                        program: async () => {
-                            try {
-                                return await this.program.run();
-                            } catch (err) {
-                                this.programErrors.set(name, err);
-                                throw err;
-                            }
+                return this.keepStackFile(name, () =>
+                    LocalWorkspace.createOrSelectStack(
+                        {
+                            stackName: name,
+                            projectName: projectName(this.projectDir),
+                            program: async () => {
+                                try {
+                                    return await this.program.run();
+                                } catch (err) {
+                                    this.programErrors.set(name, err);
+                                    throw err;
+                                }
+                            },
                         },
-                    },
-                    { workDir: this.projectDir, envVars, pulumiCommand },
+                        { workDir: this.projectDir, envVars, pulumiCommand },
+                    ),
                 );
             });
             this.stacks.set(name, found);
         }
         return found;
+    }
+
+    /** Runs an engine operation, leaving the user's stack file as they wrote it. */
+    private keepStackFile<T>(name: string, operation: () => Promise<T>): Promise<T> {
+        return keepingStackFile(this.projectDir, name, operation, (file, keys) =>
+            this.notify(
+                `${path.basename(file)}: the engine added ${keys.join(", ")} (the settings of this ` +
+                    "stack's secrets provider, written once when the stack is created); commit it with the file.\n",
+            ),
+        );
     }
 
     async run(command: Command, name: string, opts: OpOptions): Promise<OpResult> {
@@ -188,13 +204,23 @@ export class PulumiEngine implements StackEngine {
         }
         const stack = await selected;
         const steps: Step[] = [];
+        const resources: ResourceChange[] = [];
+        const warnings = new Set<string>();
         let summary: OpMap | undefined;
         const onEvent = (event: EngineEvent) => {
             const meta = event.resourcePreEvent?.metadata;
             if (meta && meta.type !== "pulumi:pulumi:Stack") {
                 const step = { op: meta.op, urn: meta.urn, type: meta.type };
                 steps.push(step);
+                const change = resourceChange(meta);
+                if (change) {
+                    resources.push(change);
+                }
                 opts.onStep(step);
+            }
+            const warning = event.diagnosticEvent && warningFrom(event.diagnosticEvent);
+            if (warning) {
+                warnings.add(warning);
             }
             if (event.summaryEvent) {
                 summary = event.summaryEvent.resourceChanges;
@@ -203,13 +229,20 @@ export class PulumiEngine implements StackEngine {
         const common = { onEvent, signal: opts.signal };
         this.programErrors.delete(name);
         try {
-            summary = await this.operate(stack, command, common, summary);
+            summary = await this.keepStackFile(name, () =>
+                this.operate(stack, command, common, summary),
+            );
         } catch (err) {
             // A configuration problem the program found reaches the driver typed, not as text.
             const programError = this.programErrors.get(name);
             throw programError instanceof ConfigError ? programError : err;
         }
-        return { changes: changesFrom(summary ?? {}), steps };
+        return {
+            changes: changesFrom(summary ?? {}),
+            steps,
+            resources,
+            warnings: [...warnings],
+        };
     }
 
     private async operate(
@@ -232,6 +265,9 @@ export class PulumiEngine implements StackEngine {
                 break;
             case "destroy":
                 summary = (await stack.destroy(common)).summary.resourceChanges ?? summary;
+                break;
+            case "preview-destroy":
+                summary = (await stack.previewDestroy(common)).changeSummary;
                 break;
         }
         return summary;

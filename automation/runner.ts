@@ -1,4 +1,5 @@
 import { DriverError, explain } from "./errors";
+import type { ResourceChange } from "./review";
 import { Changes, OpResult, Step } from "./stackEngine";
 
 export type StackStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
@@ -9,6 +10,10 @@ export interface StackRun {
     /** The step in progress while running, e.g. "create aws:iam/role:Role instance-role". */
     step?: string;
     changes?: Changes;
+    /** The resources that change, with their property diffs. */
+    resources?: ResourceChange[];
+    /** The engine's warnings. */
+    warnings?: string[];
     /** Plain-language reason when failed. */
     error?: string;
     /** The raw error, shown only with --verbose. */
@@ -62,6 +67,8 @@ export async function runStacks(
                     opts.onChange(run);
                 });
                 run.changes = result.changes;
+                run.resources = result.resources;
+                run.warnings = result.warnings;
                 run.status = "succeeded";
             } catch (err) {
                 run.status = opts.signal.aborted ? "cancelled" : "failed";

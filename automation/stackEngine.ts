@@ -1,6 +1,8 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
+import type { ResourceChange } from "./review";
 
-export type Command = "preview" | "up" | "refresh" | "destroy";
+/** `preview-destroy` shows what `destroy` would delete, touching nothing. */
+export type Command = "preview" | "up" | "refresh" | "destroy" | "preview-destroy";
 
 export interface Changes {
     create: number;
@@ -19,7 +21,12 @@ export interface Step {
 
 export interface OpResult {
     changes: Changes;
+    /** Every step, `same` included: what the guard checks. */
     steps: Step[];
+    /** The resources that change, with their property diffs: what a person reviews. */
+    resources: ResourceChange[];
+    /** Every engine warning, one line each. */
+    warnings: string[];
 }
 
 export interface OpOptions {

@@ -6,6 +6,7 @@ import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 
 export const ROOT = path.resolve(__dirname, "..");
 const COPIED = [
@@ -17,14 +18,40 @@ const COPIED = [
     "tsconfig.json",
     "tsconfig.pulumi.json",
     "Pulumi.yaml",
-    "Pulumi.dev.yaml",
-    "Pulumi.staging.yaml",
-    "Pulumi.prod.yaml",
     "components",
     "policies",
     "automation",
     "guardrails",
 ];
+
+/** Top-level settings of a stack's secrets provider, tied to the team's passphrase or key. */
+const SECRETS_PROVIDER_KEYS = ["encryptionsalt", "encryptedkey", "secretsprovider"];
+
+/**
+ * A team's stack file for the sandbox, which has its own passphrase: without the secrets-provider
+ * settings (made with the team's passphrase, so the sandbox's would be "wrong") and without the
+ * `secure:` values they encrypted. A file with neither is copied byte for byte.
+ */
+export function sandboxStackFile(text: string): string {
+    const doc = (yaml.load(text) ?? {}) as { config?: Record<string, unknown> } & Record<
+        string,
+        unknown
+    >;
+    const secure = Object.entries(doc.config ?? {}).filter(
+        ([, v]) => v !== null && typeof v === "object" && "secure" in v,
+    );
+    const salted = SECRETS_PROVIDER_KEYS.filter((k) => k in doc);
+    if (secure.length === 0 && salted.length === 0) {
+        return text;
+    }
+    for (const k of salted) {
+        delete doc[k];
+    }
+    for (const [k] of secure) {
+        delete doc.config![k];
+    }
+    return yaml.dump(doc);
+}
 
 let engineBin: string | undefined;
 
@@ -59,6 +86,11 @@ export class Sandbox {
         fs.mkdirSync(this.state);
         for (const entry of COPIED) {
             fs.cpSync(path.join(ROOT, entry), path.join(this.project, entry), { recursive: true });
+        }
+        // Whatever stack files the team committed, made usable with the sandbox's passphrase.
+        for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            fs.writeFileSync(path.join(this.project, file), sandboxStackFile(text));
         }
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
     }

@@ -1,6 +1,8 @@
 /** The multi-stack driver against the real engine (offline): parallel stacks, locks, Ctrl-C. */
 import * as assert from "assert";
-import { Sandbox } from "../../scripts/sandbox";
+import * as fs from "fs";
+import * as path from "path";
+import { Sandbox, sandboxStackFile } from "../../scripts/sandbox";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -50,6 +52,80 @@ describe("driver: three stacks in parallel", () => {
     });
 });
 
+describe("driver: review before apply", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("carries the program's deprecation warning to --json", async () => {
+        await sb.pulumi("stack", "init", "dev");
+        await sb.pulumi(
+            "config",
+            "set",
+            "--stack",
+            "dev",
+            "ssm-access:instanceMode",
+            "legacy-managed",
+        );
+        const run = await sb.driver("preview", "--env", "dev", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const [stack] = JSON.parse(run.stdout).stacks;
+        assert.ok(
+            stack.warnings.includes(
+                'ssm-access-dev-instance: instanceMode "legacy-managed" attaches service-role/AmazonEC2RoleforSSM, which AWS has deprecated; use instanceMode "managed" (AmazonSSMManagedInstanceCore) instead.',
+            ),
+            JSON.stringify(stack.warnings),
+        );
+    });
+
+    it("shows a replacement's property diff and refuses it without --allow-replace", async () => {
+        assert.strictEqual((await sb.driver("up", "--env", "dev", "--yes")).code, 0);
+        await sb.pulumi("config", "set", "--stack", "dev", "ssm-access:rolePath", "/team/");
+        const run = await sb.driver("up", "--env", "dev", "--yes");
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.match(
+            run.stdout,
+            /\+- replace aws:iam\/instanceProfile:InstanceProfile ssm-access-dev-instance-profile\n(?: {8}.*\n)*? {8}path \(forces replacement\): "\/ssm-access\/" => "\/team\/"/,
+        );
+        assert.match(
+            run.stderr,
+            /up would replace aws:iam\/role:Role "ssm-access-dev-instance-role" \(running instances using the role lose its permissions and their SSM access\)/,
+        );
+    });
+});
+
+describe("driver: the user's stack files", () => {
+    const sb = new Sandbox();
+    const other = new Sandbox();
+    after(() => [sb, other].forEach((s) => s.cleanup()));
+    const prodFile = () => path.join(sb.project, "Pulumi.prod.yaml");
+
+    it("keeps typed values when a new stack gets its salt, and says so once", async () => {
+        const before = fs.readFileSync(prodFile(), "utf8");
+        assert.match(before, /maxSessionDurationSeconds: 3600\n/, "the shipped file is typed");
+        const run = await sb.driver("preview", "--env", "prod", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const after = fs.readFileSync(prodFile(), "utf8");
+        assert.strictEqual(after.slice(0, before.length), before);
+        assert.match(after.slice(before.length), /^encryptionsalt: v1:\S+\n$/);
+        assert.strictEqual(run.stderr.split("the engine added encryptionsalt").length, 2);
+    });
+
+    it("leaves the file untouched once the stack exists", async () => {
+        const before = fs.readFileSync(prodFile(), "utf8");
+        const run = await sb.driver("preview", "--env", "prod");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.strictEqual(fs.readFileSync(prodFile(), "utf8"), before);
+        assert.doesNotMatch(run.stderr, /the engine added/);
+    });
+
+    it("runs a team's salted stack file in a sandbox with another passphrase", async () => {
+        const teamFile = fs.readFileSync(prodFile(), "utf8");
+        fs.writeFileSync(path.join(other.project, "Pulumi.prod.yaml"), sandboxStackFile(teamFile));
+        const run = await other.driver("preview", "--env", "prod", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+    });
+});
+
 describe("driver: locks and Ctrl-C", () => {
     const sb = new Sandbox();
     // Slow creates keep an update in flight long enough to collide with it or interrupt it.
@@ -75,7 +151,10 @@ describe("driver: locks and Ctrl-C", () => {
     });
 
     it("on Ctrl-C stops cleanly: exit 130, no lock, no pending operations after the documented recovery", async () => {
-        assert.strictEqual((await sb.driver("destroy", "--env", "dev", "--yes")).code, 0);
+        assert.strictEqual(
+            (await sb.driver("destroy", "--env", "dev", "--yes", "--allow-replace")).code,
+            0,
+        );
         const creates = () => sb.calls().filter((c) => c.method === "create").length;
         const before = creates();
         const up = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");

@@ -1,0 +1,74 @@
+import * as assert from "assert";
+import { parseCli } from "../../automation/args";
+
+describe("automation/args: parseCli", () => {
+    it("defaults to plan, all stacks, 4 in parallel", () => {
+        const a = parseCli([]);
+        assert.deepStrictEqual(
+            [a.command, a.env, a.parallel, a.json, a.yes],
+            ["plan", undefined, 4, false, false],
+        );
+    });
+
+    it("rejects an unknown command, naming the commands", () => {
+        assert.throws(
+            () => parseCli(["deploy"]),
+            /unknown command "deploy"; commands: plan, preview, up, refresh, destroy, outputs, export-keys/,
+        );
+    });
+
+    it("rejects a bad --parallel, naming the flag and value", () => {
+        assert.throws(
+            () => parseCli(["up", "--parallel", "zero"]),
+            /--parallel "zero": give a whole number from 1 to 64/,
+        );
+    });
+
+    it("rejects destroy without --env: it never defaults to every stack", () => {
+        assert.throws(
+            () => parseCli(["destroy", "--yes"]),
+            /destroy: name the stacks to destroy with --env STACK\[,STACK\]/,
+        );
+    });
+
+    describe("export-keys needs one stack, --out and a recipient or --plaintext", () => {
+        const cases: { argv: string[]; error: RegExp }[] = [
+            {
+                argv: ["export-keys", "--out", "x", "--plaintext"],
+                error: /name exactly one stack with --env STACK/,
+            },
+            { argv: ["export-keys", "--env", "dev", "--plaintext"], error: /--out DIR/ },
+            { argv: ["export-keys", "--env", "dev", "--out", "x"], error: /--recipient FILE/ },
+            {
+                argv: [
+                    "export-keys",
+                    "--env",
+                    "dev",
+                    "--out",
+                    "x",
+                    "--plaintext",
+                    "--recipient",
+                    "k",
+                ],
+                error: /give either --recipient FILE \(encrypted\) or --plaintext, not both/,
+            },
+            {
+                argv: ["export-keys", "--env", "dev", "--out", "-", "--plaintext"],
+                error: /--out - would be a folder named "-"; keys are never written to stdout/,
+            },
+            { argv: ["preview", "--force"], error: /--force belong to export-keys/ },
+        ];
+        for (const c of cases) {
+            it(`rejects ${c.argv.join(" ")}`, () => {
+                assert.throws(() => parseCli(c.argv), c.error);
+            });
+        }
+
+        it("accepts one stack, --out and --plaintext", () => {
+            assert.strictEqual(
+                parseCli(["export-keys", "--env", "dev", "--out", "x", "--plaintext"]).plaintext,
+                true,
+            );
+        });
+    });
+});

@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EXIT, main } from "../../automation/cli";
+import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../../automation/plan";
+import { discoverStacks } from "../../automation/stacks";
+import { installTestMocks } from "../support/mocks";
+import { FakeEngine, ROOT, deps } from "../support/driverFakes";
+
+const SHIPPED = discoverStacks(ROOT);
+
+describe("automation/plan: render", () => {
+    it("shows secrets as [secret], unknowns as known-at-deploy, and documents parsed", () => {
+        const rendered = render({
+            secret: {
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                value: "hunter2",
+            },
+            role: { __pulumiUnknown: true },
+            policy: '{"Version":"2012-10-17","Statement":[]}',
+            name: "plain",
+        });
+        assert.deepStrictEqual(rendered, {
+            secret: SECRET,
+            role: KNOWN_AT_DEPLOY,
+            policy: { Version: "2012-10-17", Statement: [] },
+            name: "plain",
+        });
+        assert.ok(!JSON.stringify(rendered).includes("hunter2"));
+    });
+});
+
+describe("automation/plan: the real program under mocks, in this process", () => {
+    after(installTestMocks);
+
+    it("plan --json covers every shipped stack in the documented shape", async () => {
+        const d = deps(new FakeEngine());
+        assert.strictEqual(await main(["plan", "--json"], d), EXIT.ok);
+        const doc = JSON.parse(d.out.text);
+        assert.deepStrictEqual(Object.keys(doc), ["stacks"]);
+        assert.deepStrictEqual(
+            doc.stacks.map((s: { stack: string }) => s.stack),
+            SHIPPED,
+        );
+        for (const s of doc.stacks) {
+            assert.strictEqual(s.error, undefined, `${s.stack}: ${s.error}`);
+            assert.ok(s.resources.length > 5);
+            for (const r of s.resources) {
+                assert.deepStrictEqual(Object.keys(r), ["type", "name", "inputs"]);
+            }
+            const role = s.resources.find((r: { type: string }) => r.type === "aws:iam/role:Role");
+            assert.strictEqual(
+                typeof role.inputs.assumeRolePolicy,
+                "object",
+                "policy documents are parsed JSON",
+            );
+        }
+    });
+
+    it("shows inputs known from config", async () => {
+        const plan = await planStack(ROOT, "dev");
+        const key = plan.resources.find((r) => r.type === "aws:iam/accessKey:AccessKey")!;
+        assert.strictEqual(key.inputs.user, "dev-admin");
+    });
+
+    it("marks what only AWS can answer as a deploy-time lookup, never inventing it", async () => {
+        const plan = await planStack(ROOT, "dev");
+        const profile = plan.resources.find(
+            (r) => r.type === "aws:iam/instanceProfile:InstanceProfile",
+        )!;
+        assert.strictEqual(
+            profile.inputs.role,
+            "ssm-access-dev-instance-role-[random suffix chosen at deploy]",
+            "the provider-chosen role name is not invented: its prefix, and what AWS adds",
+        );
+    });
+});
+
+describe("automation/plan: a stack with a secret setting", () => {
+    it("takes a secure value as unset and says so, instead of validating the placeholder", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.s.yaml"),
+            "config:\n  aws:region: us-east-1\n  ssm-access:logGroupName:\n    secure: AAABAJ0gZm9v\n",
+        );
+        const plan = await planStack(dir, "s");
+        installTestMocks();
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.strictEqual(plan.error, undefined);
+        assert.deepStrictEqual(plan.notes, [
+            "ssm-access:logGroupName is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it",
+        ]);
+    });
+});

@@ -1,0 +1,87 @@
+/**
+ * Stand-ins for the driver's unit tests: a fake StackEngine (no Pulumi CLI, no backend), a sink
+ * for stdout/stderr, and the CliDeps wiring them. Nothing in the product uses them.
+ */
+import * as path from "path";
+import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import { CliArgs } from "../../automation/args";
+import { CliDeps } from "../../automation/cli";
+import {
+    Command,
+    OpOptions,
+    OpResult,
+    StackEngine,
+    emptyChanges,
+} from "../../automation/stackEngine";
+
+export const ROOT = path.join(__dirname, "..", "..");
+
+export class Sink {
+    text = "";
+    isTTY = false;
+    write(chunk: string): boolean {
+        this.text += chunk;
+        return true;
+    }
+}
+
+/** An engine result: no changes, steps, resources or warnings unless given. */
+export function result(partial: Partial<OpResult> = {}): OpResult {
+    return { changes: emptyChanges(), steps: [], resources: [], warnings: [], ...partial };
+}
+
+export type Behaviour = (cmd: Command, opts: OpOptions) => Promise<OpResult>;
+
+/** A StackEngine that records calls and behaves per stack as the test says. */
+export class FakeEngine implements StackEngine {
+    readonly calls: string[] = [];
+    constructor(
+        private readonly behaviour: Record<string, Behaviour> = {},
+        private readonly secrets: Record<string, Record<string, unknown>> = {},
+    ) {}
+    async run(cmd: Command, stack: string, opts: OpOptions): Promise<OpResult> {
+        this.calls.push(`${cmd} ${stack}`);
+        const b = this.behaviour[stack];
+        return b ? b(cmd, opts) : result({ changes: { ...emptyChanges(), create: 2 } });
+    }
+    async outputs(stack: string): Promise<Record<string, unknown>> {
+        return { stack, secretThing: "[secret]" };
+    }
+    async secretOutputs(stack: string): Promise<Record<string, unknown>> {
+        return this.secrets[stack] ?? {};
+    }
+}
+
+/** An Automation API error as the SDK builds it from a failed CLI run (its constructor is internal). */
+export function automationError(
+    kind: typeof ConcurrentUpdateError,
+    stderr: string,
+): InstanceType<typeof ConcurrentUpdateError> {
+    const Kind = kind as unknown as new (r: {
+        stdout: string;
+        stderr: string;
+        code: number;
+    }) => ConcurrentUpdateError;
+    return new Kind({ stdout: "", stderr, code: 255 });
+}
+
+export function deps(
+    engine: StackEngine,
+    extra: Partial<CliDeps> = {},
+): CliDeps & { out: Sink; err: Sink } {
+    const out = new Sink();
+    const err = new Sink();
+    return {
+        projectDir: ROOT,
+        stdout: out,
+        stderr: err,
+        stdinIsTTY: false,
+        engine: (_args: CliArgs) => engine,
+        checkConfig: async () => undefined,
+        confirm: async () => false,
+        signal: new AbortController().signal,
+        out,
+        err,
+        ...extra,
+    };
+}
