@@ -45,6 +45,8 @@ function knownKeys(path: readonly PropertyKey[]): readonly string[] {
             "instanceId",
             "instanceType",
             "subnetId",
+            "securityGroupIds",
+            "replaceInstanceProfile",
             "privateNetwork",
             "noReboot",
             "kmsKeyId",
