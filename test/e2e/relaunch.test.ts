@@ -191,6 +191,12 @@ describe("relaunch through the real engine", () => {
     it("releases the replacement, still running, when its entry is removed", async () => {
         const [before] = launched(sb);
         await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:relaunch");
+        const refused = await sb.driver("up", "--env", "dev", "--yes", "--json");
+        assert.strictEqual(refused.code, 1, refused.stderr);
+        assert.match(
+            JSON.parse(refused.stdout).stacks[0].error,
+            /^up would delete aws:ec2\/instance:Instance "ssm-access-dev-relaunch-i-0123456789abcdef0-instance"; nothing was changed/,
+        );
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
         assert.deepStrictEqual(
@@ -211,5 +217,37 @@ describe("relaunch through the real engine", () => {
             ),
             "released from the stack",
         );
+    });
+});
+
+describe("relaunch: destroy", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("releases the replacement, still running, and deletes everything else", async () => {
+        assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
+        changeCloud(sb, (c) => {
+            c.instances[SOURCE_ID] = SOURCE;
+        });
+        await sb.pulumi(
+            "config",
+            "set",
+            "--stack",
+            "dev",
+            "--path",
+            "ssm-access:relaunch[0].instanceId",
+            SOURCE_ID,
+        );
+        const up = await sb.pulumi("up", "--yes", "--stack", "dev");
+        assert.strictEqual(up.code, 0, up.stderr + up.stdout);
+        const destroy = await sb.pulumi("destroy", "--yes", "--stack", "dev");
+        assert.strictEqual(destroy.code, 0, destroy.stderr + destroy.stdout);
+        assert.deepStrictEqual(
+            Object.values(readCloud(sb).objects).map((o) => o.type),
+            ["aws:ec2/instance:Instance"],
+            "only the replacement is left",
+        );
+        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
+        assert.deepStrictEqual(state.deployment.resources ?? [], []);
     });
 });
