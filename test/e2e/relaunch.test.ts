@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Sandbox } from "../../scripts/sandbox";
+import type { Cloud } from "../support/standin-aws/cloud";
 
 const SOURCE_ID = "i-0123456789abcdef0";
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -33,12 +34,6 @@ const SOURCE = {
     disableApiTermination: false,
     iamInstanceProfile: "",
     tags: { Name: "web-1" },
-};
-
-type Cloud = {
-    objects: Record<string, { type: string; props: Record<string, any> }>;
-    instances: Record<string, Record<string, unknown>>;
-    kmsKeys?: Record<string, { aliases: string[] }>;
 };
 
 function readCloud(sb: Sandbox): Cloud {
