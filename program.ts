@@ -118,6 +118,7 @@ export function declareStack(config: StackArgs, lookups: RelaunchLookups = {}): 
             // An isolated subnet has no internet gateway: a public address would be useless.
             associatePublicIpAddress: r.privateNetwork ? false : undefined,
             noReboot: r.noReboot,
+            copyUserData: r.copyUserData,
             kmsKeyArn: looked.kmsKeyArn,
             tags,
         });

@@ -46,6 +46,13 @@ export interface RelaunchArgs {
     readonly subnetId?: pulumi.Input<string>;
     /** Security groups of the replacement. @default the source's */
     readonly securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Launch with the source's user data. Off, the replacement boots without it: a new instance
+     * runs cloud-init's per-instance user data again, so a bootstrap that registers workers or
+     * starts jobs would run a second time beside the source (cloud-init's scripts_user runs once
+     * per instance: https://cloudinit.readthedocs.io/en/latest/reference/modules.html). @default true
+     */
+    readonly copyUserData?: boolean;
     /** Whether the replacement gets a public IPv4 address. @default the source's */
     readonly associatePublicIpAddress?: boolean;
     /**
@@ -158,7 +165,7 @@ export class Relaunch extends pulumi.ComponentResource {
                 creditSpecification: source.cpuCredits
                     ? { cpuCredits: source.cpuCredits }
                     : undefined,
-                userDataBase64: source.userDataBase64,
+                userDataBase64: (args.copyUserData ?? true) ? source.userDataBase64 : undefined,
                 // Protection for the replacement: termination always (it is production after
                 // cutover), stop as the source had it.
                 disableApiTermination: true,

@@ -47,6 +47,7 @@ function knownKeys(path: readonly PropertyKey[]): readonly string[] {
             "subnetId",
             "securityGroupIds",
             "replaceInstanceProfile",
+            "copyUserData",
             "privateNetwork",
             "noReboot",
             "kmsKeyId",

@@ -24,7 +24,10 @@ const KMS_KEY =
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** One relaunch entry: what Relaunch takes, plus whether to launch into the stack's private network. */
-export type RelaunchEntry = Pick<RelaunchArgs, "instanceId" | "instanceType" | "noReboot"> & {
+export type RelaunchEntry = Pick<
+    RelaunchArgs,
+    "instanceId" | "instanceType" | "noReboot" | "copyUserData"
+> & {
     readonly subnetId?: string;
     /** Security groups of the replacement; required with subnetId. @default the source's */
     readonly securityGroupIds?: string[];
@@ -66,6 +69,7 @@ function entry(partition: Partition) {
             .max(16, { error: "must list at most 16 security groups (EC2's limit per interface)" })
             .optional(),
         replaceInstanceProfile: flag().default(false),
+        copyUserData: flag().default(true),
         privateNetwork: flag().default(false),
         noReboot: flag().default(false),
         kmsKeyId: text(

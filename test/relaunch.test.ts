@@ -176,6 +176,12 @@ describe("Relaunch", () => {
         assert.deepStrictEqual([vm.creditSpecification, vm.userDataBase64], [undefined, undefined]);
     });
 
+    it("launches without the source's user data when copyUserData is false", async () => {
+        declare({ ...BASE, copyUserData: false });
+        await settled();
+        assert.strictEqual(one("aws:ec2/instance:Instance").inputs.userDataBase64, undefined);
+    });
+
     it("copies the image encrypted with the KMS key ARN and launches from the copy", async () => {
         const arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         declare({ ...BASE, kmsKeyArn: arn });

@@ -25,6 +25,7 @@ describe("config/relaunch: relaunch and private network settings", () => {
                 privateNetwork: false,
                 noReboot: false,
                 replaceInstanceProfile: false,
+                copyUserData: true,
                 kmsKeyId: "alias/ami",
             },
         ]);
