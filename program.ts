@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
 import { PrivateNetwork } from "./components/privateNetwork";
-import { Relaunch, SourceAttributes, lookUpSource, resolveKmsKey } from "./components/relaunch";
+import {
+    Relaunch,
+    SourceAttributes,
+    lookUpSource,
+    resolveKmsKey,
+    unanswered,
+} from "./components/relaunch";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackArgs, loadStackArgs } from "./config";
 
@@ -45,7 +51,10 @@ export async function runProgram(
 }
 
 /** What each relaunch entry needs from AWS, by source instance id. */
-export type RelaunchLookups = Record<string, { source: SourceAttributes; kmsKeyArn?: string }>;
+export type RelaunchLookups = Record<
+    string,
+    { source: pulumi.Input<SourceAttributes>; kmsKeyArn?: pulumi.Input<string> }
+>;
 
 /**
  * Reads every relaunch source and KMS key before any resource is declared. A failed lookup then
@@ -66,7 +75,10 @@ export async function lookUpRelaunches(config: StackArgs): Promise<RelaunchLooku
                 }),
                 r.kmsKeyId ? resolveKmsKey(r.kmsKeyId, label, config.region) : undefined,
             ]);
-            return [r.instanceId, { source, kmsKeyArn }] as const;
+            return [
+                r.instanceId,
+                { source: source ?? unanswered<SourceAttributes>(), kmsKeyArn },
+            ] as const;
         }),
     );
     return Object.fromEntries(found);

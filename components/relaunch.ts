@@ -31,8 +31,8 @@ export interface SourceAttributes {
 export interface RelaunchArgs {
     /** The running instance to image. The program never stops or modifies it (imaging may reboot it). */
     readonly instanceId: string;
-    /** The source's settings, from lookUpSource. */
-    readonly source: SourceAttributes;
+    /** The source's settings, from lookUpSource (unanswered() in the offline plan). */
+    readonly source: pulumi.Input<SourceAttributes>;
     /**
      * The instance profile for the replacement: pass InstanceAccess.ready, so the launch waits
      * until every policy attachment exists and the SSM agent registers on first boot.
@@ -61,7 +61,7 @@ export interface RelaunchArgs {
      */
     readonly noReboot?: boolean;
     /** Copy the AMI encrypted with this KMS key and launch from the copy: a key ARN (resolveKmsKey). */
-    readonly kmsKeyArn?: string;
+    readonly kmsKeyArn?: pulumi.Input<string>;
     readonly tags?: Record<string, string>;
 }
 
@@ -113,7 +113,7 @@ export class Relaunch extends pulumi.ComponentResource {
     constructor(name: string, args: RelaunchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ssm-access:relaunch:Relaunch", name, {}, opts);
         const tags = args.tags ?? {};
-        const source = args.source;
+        const source = pulumi.output(args.source);
 
         // Deregistering an image does not affect instances launched from it ("Deregister an
         // AMI", EC2 User Guide: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html),
@@ -162,9 +162,9 @@ export class Relaunch extends pulumi.ComponentResource {
                 associatePublicIpAddress:
                     args.associatePublicIpAddress ?? source.associatePublicIpAddress,
                 sourceDestCheck: source.sourceDestCheck,
-                creditSpecification: source.cpuCredits
-                    ? { cpuCredits: source.cpuCredits }
-                    : undefined,
+                creditSpecification: source.apply((s) =>
+                    s.cpuCredits ? { cpuCredits: s.cpuCredits } : undefined,
+                ),
                 userDataBase64: (args.copyUserData ?? true) ? source.userDataBase64 : undefined,
                 // Protection for the replacement: termination always (it is production after
                 // cutover), stop as the source had it.
@@ -175,11 +175,11 @@ export class Relaunch extends pulumi.ComponentResource {
                     httpTokens: "required",
                     httpPutResponseHopLimit: source.hopLimit,
                 },
-                tags: {
-                    ...withoutAwsTags(source.tags),
+                tags: source.apply((s) => ({
+                    ...withoutAwsTags(s.tags),
                     ...tags,
                     [RELAUNCHED_FROM_TAG]: args.instanceId,
-                },
+                })),
             },
             // retainOnDelete: removing the entry, a replacement and `destroy` release the
             // instance from the stack instead of terminating it.
@@ -238,7 +238,7 @@ function refuse(q: SourceQuery, what: string): never {
 export async function lookUpSource(
     q: SourceQuery,
     opts?: pulumi.InvokeOptions,
-): Promise<SourceAttributes> {
+): Promise<SourceAttributes | undefined> {
     try {
         return await readSource(q, opts);
     } catch (err) {
@@ -249,7 +249,10 @@ export async function lookUpSource(
     }
 }
 
-async function readSource(q: SourceQuery, opts?: pulumi.InvokeOptions): Promise<SourceAttributes> {
+async function readSource(
+    q: SourceQuery,
+    opts?: pulumi.InvokeOptions,
+): Promise<SourceAttributes | undefined> {
     const live = { instanceStateNames: LIVE_STATES };
     const [replacements, sources] = await Promise.all([
         aws.ec2.getInstances(
@@ -267,6 +270,10 @@ async function readSource(q: SourceQuery, opts?: pulumi.InvokeOptions): Promise<
             opts,
         ),
     ]);
+    if (!Array.isArray(replacements.ids) || !Array.isArray(sources.ids)) {
+        // Unanswered: the offline plan's mocks answer every lookup with an unknown value.
+        return undefined;
+    }
     if (replacements.ids.length > 1) {
         refuse(
             q,
@@ -333,9 +340,11 @@ export async function resolveKmsKey(
     label: string,
     region: string,
     opts?: pulumi.InvokeOptions,
-): Promise<string> {
+): Promise<pulumi.Input<string>> {
     try {
-        return (await aws.kms.getKey({ keyId }, opts)).arn;
+        const { arn } = await aws.kms.getKey({ keyId }, opts);
+        // Unanswered in the offline plan (see lookUpSource).
+        return typeof arn === "string" ? arn : unanswered<string>();
     } catch (err) {
         throw new pulumi.RunError(
             `${label}.kmsKeyId = "${keyId}" (region ${region}): no usable KMS key: ${invokeReason(err)}`,
@@ -355,4 +364,12 @@ export function invokeReason(err: unknown): string {
         .replace(/ \(\)$/, "")
         .trim();
     return reason || "the lookup failed";
+}
+
+/**
+ * A value only AWS can give, for a lookup left unanswered (the offline plan): every input built
+ * from it is unknown, and shown as such.
+ */
+export function unanswered<T>(): pulumi.Output<T> {
+    return pulumi.output(pulumi.unknown) as unknown as pulumi.Output<T>;
 }

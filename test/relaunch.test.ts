@@ -290,7 +290,7 @@ describe("lookUpSource", () => {
     it("reads the source, with its user data, while it has no replacement", async () => {
         world({ source: true });
         const found = await lookUpSource(QUERY);
-        assert.strictEqual(found.instanceType, "t3.small");
+        assert.strictEqual(found?.instanceType, "t3.small");
         const read = calls.find((c) => c.token === "aws:ec2/getInstance:getInstance")!;
         assert.deepStrictEqual(read.inputs, { instanceId: SOURCE_ID, getUserData: true });
     });
@@ -312,7 +312,7 @@ describe("lookUpSource", () => {
     it("never reads the source once a replacement exists, even when the source is gone", async () => {
         world({ source: false, replacements: [REPLACEMENT_ID] });
         const found = await lookUpSource(QUERY);
-        assert.strictEqual(found.instanceType, "t3.large");
+        assert.strictEqual(found?.instanceType, "t3.large");
         const reads = calls.filter((c) => c.token === "aws:ec2/getInstance:getInstance");
         assert.deepStrictEqual(
             reads.map((c) => c.inputs.instanceId),
@@ -352,7 +352,13 @@ describe("lookUpSource", () => {
     it("relaunches a source with its own profile when replaceInstanceProfile is set", async () => {
         world({ source: true, profile: "app-profile" });
         const found = await lookUpSource({ ...QUERY, replaceInstanceProfile: true });
-        assert.strictEqual(found.instanceProfile, "app-profile");
+        assert.strictEqual(found?.instanceProfile, "app-profile");
+    });
+
+    it("answers no attributes when the lookups go unanswered (the offline plan)", async () => {
+        onCall("aws:ec2/getInstances:getInstances", () => ({}));
+        assert.strictEqual(await lookUpSource(QUERY), undefined);
+        assert.ok(!calls.some((c) => c.token === "aws:ec2/getInstance:getInstance"));
     });
 
     it("turns a failed lookup into one line naming the entry", async () => {
@@ -390,6 +396,13 @@ describe("resolveKmsKey", () => {
             );
         });
     }
+
+    it("answers an unknown ARN when the lookup goes unanswered (the offline plan)", async () => {
+        onCall("aws:kms/getKey:getKey", () => ({}));
+        const arn = await resolveKmsKey("alias/ami", "ssm-access:relaunch[0]", "us-east-1");
+        assert.ok(pulumi.Output.isInstance(arn));
+        assert.strictEqual(await (arn as unknown as { isKnown: Promise<boolean> }).isKnown, false);
+    });
 
     it("fails in one line naming the entry, the key and the region when KMS has no such key", async () => {
         onCall("aws:kms/getKey:getKey", () => {
