@@ -72,6 +72,10 @@ export async function lookUpRelaunches(config: StackArgs): Promise<RelaunchLooku
                     stack: config.stack,
                     label,
                     replaceInstanceProfile: r.replaceInstanceProfile,
+                    network:
+                        r.subnetId && r.securityGroupIds
+                            ? { subnetId: r.subnetId, securityGroupIds: r.securityGroupIds }
+                            : undefined,
                 }),
                 r.kmsKeyId ? resolveKmsKey(r.kmsKeyId, label, config.region) : undefined,
             ]);

@@ -212,6 +212,8 @@ export interface SourceQuery {
     readonly label: string;
     /** Launch the replacement with the SSM profile even though the source has a profile of its own. */
     readonly replaceInstanceProfile?: boolean;
+    /** A subnet override and its security groups, checked to be in one VPC before the launch. */
+    readonly network?: { readonly subnetId: string; readonly securityGroupIds: string[] };
 }
 
 /** States of an instance that still exists (DescribeInstances lists terminated ones for a while). */
@@ -302,7 +304,42 @@ async function readSource(
             `has its own instance profile "${attributes.instanceProfile}", which the replacement would lose: better, set existingRoleName to its role so the SSM permissions are added to it; or set replaceInstanceProfile: true on the entry`,
         );
     }
+    if (replacementId === undefined && q.network) {
+        await checkNetwork(q, q.network, opts);
+    }
     return attributes;
+}
+
+/**
+ * A subnet override's security groups must exist and be in the subnet's VPC: "a security group
+ * can be used only in the VPC for which it is created"
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html). Checked only before the launch: the
+ * network is fixed at launch, and its groups may change afterwards.
+ */
+async function checkNetwork(
+    q: SourceQuery,
+    network: { subnetId: string; securityGroupIds: string[] },
+    opts?: pulumi.InvokeOptions,
+): Promise<void> {
+    const [subnet, groups] = await Promise.all([
+        aws.ec2.getSubnet({ id: network.subnetId }, opts),
+        aws.ec2.getSecurityGroups(
+            { filters: [{ name: "group-id", values: network.securityGroupIds }] },
+            opts,
+        ),
+    ]);
+    const where = `subnet ${network.subnetId} is in ${subnet.vpcId}`;
+    const missing = network.securityGroupIds.filter((id) => !groups.ids.includes(id));
+    if (missing.length > 0) {
+        refuse(q, `${where}, and security groups ${missing.join(", ")} do not exist`);
+    }
+    const elsewhere = groups.ids.filter((_, i) => groups.vpcIds[i] !== subnet.vpcId);
+    if (elsewhere.length > 0) {
+        refuse(
+            q,
+            `${where}, but security groups ${elsewhere.join(", ")} are not: list groups of ${subnet.vpcId} in securityGroupIds`,
+        );
+    }
 }
 
 /** The source's settings as the provider's instance lookup reports them. */

@@ -361,6 +361,61 @@ describe("lookUpSource", () => {
         assert.ok(!calls.some((c) => c.token === "aws:ec2/getInstance:getInstance"));
     });
 
+    describe("a subnet override", () => {
+        const network = {
+            subnetId: "subnet-0cccccccccccccccc",
+            securityGroupIds: ["sg-0dddddddddddddddd", "sg-0eeeeeeeeeeeeeeee"],
+        };
+        /** The subnet in vpc-1; the groups that exist, each with its VPC. */
+        function vpcs(groups: Record<string, string>): void {
+            onCall("aws:ec2/getSubnet:getSubnet", (inputs) => {
+                assert.strictEqual(inputs.id, network.subnetId);
+                return { id: network.subnetId, vpcId: "vpc-1" };
+            });
+            onCall("aws:ec2/getSecurityGroups:getSecurityGroups", (inputs) => {
+                assert.deepStrictEqual(inputs.filters, [
+                    { name: "group-id", values: network.securityGroupIds },
+                ]);
+                return { ids: Object.keys(groups), vpcIds: Object.values(groups) };
+            });
+        }
+
+        it("is accepted when its groups are in the subnet's VPC", async () => {
+            world({ source: true });
+            vpcs({ "sg-0dddddddddddddddd": "vpc-1", "sg-0eeeeeeeeeeeeeeee": "vpc-1" });
+            assert.strictEqual(
+                (await lookUpSource({ ...QUERY, network }))?.instanceType,
+                "t3.small",
+            );
+        });
+
+        it("is refused when a group is in another VPC", async () => {
+            world({ source: true });
+            vpcs({ "sg-0dddddddddddddddd": "vpc-1", "sg-0eeeeeeeeeeeeeeee": "vpc-2" });
+            await assert.rejects(
+                lookUpSource({ ...QUERY, network }),
+                (err: Error) =>
+                    err.message ===
+                    'ssm-access:relaunch[0].instanceId = "i-0123456789abcdef0" (region us-east-1): subnet subnet-0cccccccccccccccc is in vpc-1, but security groups sg-0eeeeeeeeeeeeeeee are not: list groups of vpc-1 in securityGroupIds',
+            );
+        });
+
+        it("is refused when a group does not exist", async () => {
+            world({ source: true });
+            vpcs({ "sg-0dddddddddddddddd": "vpc-1" });
+            await assert.rejects(
+                lookUpSource({ ...QUERY, network }),
+                /subnet subnet-0cccccccccccccccc is in vpc-1, and security groups sg-0eeeeeeeeeeeeeeee do not exist$/,
+            );
+        });
+
+        it("is not checked once the replacement exists", async () => {
+            world({ source: false, replacements: [REPLACEMENT_ID] });
+            await lookUpSource({ ...QUERY, network });
+            assert.ok(!calls.some((c) => c.token === "aws:ec2/getSubnet:getSubnet"));
+        });
+    });
+
     it("turns a failed lookup into one line naming the entry", async () => {
         onCall("aws:ec2/getInstances:getInstances", () => {
             throw new Error("UnauthorizedOperation: not allowed to ec2:DescribeInstances\nmore");
