@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
 import { PrivateNetwork } from "./components/privateNetwork";
-import { Relaunch } from "./components/relaunch";
+import {
+    Relaunch,
+    SourceAttributes,
+    lookUpSource,
+    resolveKmsKey,
+    unanswered,
+} from "./components/relaunch";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackArgs, loadStackArgs } from "./config";
 
@@ -40,11 +46,50 @@ export type StackOutputValues = pulumi.Unwrap<StackOutputs>;
 export async function runProgram(
     load: () => Promise<StackArgs> = loadStackArgs,
 ): Promise<StackOutputs> {
-    return declareStack(await load());
+    const config = await load();
+    return declareStack(config, await lookUpRelaunches(config));
 }
 
-/** Declares every resource of a stack from its validated configuration. */
-export function declareStack(config: StackArgs): StackOutputs {
+/** What each relaunch entry needs from AWS, by source instance id. */
+export type RelaunchLookups = Record<
+    string,
+    { source: pulumi.Input<SourceAttributes>; kmsKeyArn?: pulumi.Input<string> }
+>;
+
+/**
+ * Reads every relaunch source and KMS key before any resource is declared. A failed lookup then
+ * fails the program at once with one line; a failed invoke feeding a resource's inputs would
+ * leave that resource's registration waiting for ever in an inline (Automation API) program.
+ */
+export async function lookUpRelaunches(config: StackArgs): Promise<RelaunchLookups> {
+    const found = await Promise.all(
+        config.relaunch.map(async (r, i) => {
+            const label = `ssm-access:relaunch[${i}]`;
+            const [source, kmsKeyArn] = await Promise.all([
+                lookUpSource({
+                    instanceId: r.instanceId,
+                    region: config.region,
+                    stack: config.stack,
+                    label,
+                    replaceInstanceProfile: r.replaceInstanceProfile,
+                    network:
+                        r.subnetId && r.securityGroupIds
+                            ? { subnetId: r.subnetId, securityGroupIds: r.securityGroupIds }
+                            : undefined,
+                }),
+                r.kmsKeyId ? resolveKmsKey(r.kmsKeyId, label, config.region) : undefined,
+            ]);
+            return [
+                r.instanceId,
+                { source: source ?? unanswered<SourceAttributes>(), kmsKeyArn },
+            ] as const;
+        }),
+    );
+    return Object.fromEntries(found);
+}
+
+/** Declares every resource of a stack from its validated configuration and lookups. */
+export function declareStack(config: StackArgs, lookups: RelaunchLookups = {}): StackOutputs {
     const prefix = `ssm-access-${config.stack}`;
     const tags = { ...config.tags, "ssm-access:stack": config.stack };
     const instance = new InstanceAccess(`${prefix}-instance`, {
@@ -73,15 +118,24 @@ export function declareStack(config: StackArgs): StackOutputs {
                 `relaunch of ${r.instanceId} needs an instance profile; this stack creates none`,
             );
         }
+        const looked =
+            lookups[r.instanceId] ??
+            fail(`relaunch of ${r.instanceId} was declared without looking its source up`);
         const relaunch = new Relaunch(`${prefix}-relaunch-${r.instanceId}`, {
             instanceId: r.instanceId,
+            source: looked.source,
             instanceProfile: instance.ready,
             region: config.region,
             instanceType: r.instanceType,
             subnetId: r.privateNetwork ? network!.subnetIds[0] : r.subnetId,
-            securityGroupIds: r.privateNetwork ? [network!.instanceSecurityGroupId] : undefined,
+            securityGroupIds: r.privateNetwork
+                ? [network!.instanceSecurityGroupId]
+                : r.securityGroupIds,
+            // An isolated subnet has no internet gateway: a public address would be useless.
+            associatePublicIpAddress: r.privateNetwork ? false : undefined,
             noReboot: r.noReboot,
-            kmsKeyId: r.kmsKeyId,
+            copyUserData: r.copyUserData,
+            kmsKeyArn: looked.kmsKeyArn,
             tags,
         });
         relaunched[r.instanceId] = {
@@ -106,6 +160,10 @@ export function declareStack(config: StackArgs): StackOutputs {
         },
     };
     return withoutUndefined(outputs);
+}
+
+function fail(message: string): never {
+    throw new pulumi.RunError(message);
 }
 
 /** Stack outputs without the keys a stack's configuration leaves empty (the engine warns on them). */

@@ -17,16 +17,24 @@ import {
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A key id (UUID or multi-Region mrk-), alias/NAME, or the ARN of either (KMS's four forms). */
 const KMS_KEY =
-    /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/[0-9a-f-]{36}|alias\/[\w/-]+)|alias\/[\w/-]+)$/;
+    /^(?:arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(?:key\/(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32})|alias\/[\w/-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** One relaunch entry: what Relaunch takes, plus whether to launch into the stack's private network. */
 export type RelaunchEntry = Pick<
     RelaunchArgs,
-    "instanceId" | "instanceType" | "noReboot" | "kmsKeyId"
+    "instanceId" | "instanceType" | "noReboot" | "copyUserData"
 > & {
     readonly subnetId?: string;
+    /** Security groups of the replacement; required with subnetId. @default the source's */
+    readonly securityGroupIds?: string[];
+    /** A KMS key id, key ARN, alias/NAME or alias ARN: resolved to the key's ARN at deploy. */
+    readonly kmsKeyId?: string;
+    /** Launch with the SSM profile although the source has an instance profile of its own. */
+    readonly replaceInstanceProfile: boolean;
     /** Launch into the stack's private network (its first isolated subnet and instance security group). */
     readonly privateNetwork: boolean;
 };
@@ -52,11 +60,21 @@ function entry(partition: Partition) {
             "must be an EC2 instance type such as t3.micro or m7g.large",
         ).optional(),
         subnetId: text(SUBNET_ID, "must be a subnet id: subnet- and 8 or 17 hex digits").optional(),
+        securityGroupIds: list(
+            text(SECURITY_GROUP_ID, "must be a security group id: sg- and 8 or 17 hex digits"),
+        )
+            .min(1, { error: "must list at least one security group id" })
+            // Security groups per network interface: 5 by default, at most 16 on request
+            // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+            .max(16, { error: "must list at most 16 security groups (EC2's limit per interface)" })
+            .optional(),
+        replaceInstanceProfile: flag().default(false),
+        copyUserData: flag().default(true),
         privateNetwork: flag().default(false),
         noReboot: flag().default(false),
         kmsKeyId: text(
             KMS_KEY,
-            "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID), an alias ARN or alias/NAME",
+            "must be a KMS key id, key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), alias/NAME or alias ARN",
         )
             .refine((arn) => otherPartition(arn, partition) === undefined, {
                 error: (i) =>
@@ -70,6 +88,22 @@ function entry(partition: Partition) {
                 ["instanceId"],
                 undefined,
                 "is required: the id of the running instance to relaunch",
+            );
+        }
+        if (r.subnetId && !r.securityGroupIds) {
+            problem(
+                ctx,
+                ["subnetId"],
+                r.subnetId,
+                "needs securityGroupIds too: security groups belong to one VPC, so the source's may not exist in the new subnet's",
+            );
+        }
+        if (r.privateNetwork && r.securityGroupIds) {
+            problem(
+                ctx,
+                ["securityGroupIds"],
+                r.securityGroupIds,
+                "cannot be set with privateNetwork: true, which uses the network's instance security group",
             );
         }
         if (r.privateNetwork && r.subnetId) {

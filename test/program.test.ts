@@ -1,25 +1,34 @@
 import * as assert from "assert";
 import { parseStackConfig } from "../config";
-import { declareStack } from "../program";
-import { onCall, ofType, one, settled } from "./support/mocks";
+import { declareStack, runProgram } from "../program";
+import { calls, onCall, ofType, one, recorded, settled } from "./support/mocks";
 
 const SOURCE_ID = "i-0123456789abcdef0";
 
+/** A world where the source exists (or not) and has no replacement yet. */
+function sourceWorld(exists: boolean): void {
+    onCall("aws:ec2/getInstances:getInstances", (inputs) => ({
+        ids: exists && inputs.filters[0].name === "instance-id" ? [SOURCE_ID] : [],
+    }));
+    onCall("aws:ec2/getInstance:getInstance", () => ({
+        id: SOURCE_ID,
+        instanceId: SOURCE_ID,
+        instanceType: "t3.small",
+        subnetId: "subnet-0aaaaaaaaaaaaaaaa",
+        vpcSecurityGroupIds: ["sg-0bbbbbbbbbbbbbbbb"],
+        associatePublicIpAddress: true,
+        tags: {},
+    }));
+}
+
 describe("program: private network (awsx)", () => {
     it("creates an isolated awsx VPC with the three SSM interface endpoints, and relaunches into it", async () => {
-        onCall("aws:ec2/getInstance:getInstance", () => ({
-            id: SOURCE_ID,
-            instanceId: SOURCE_ID,
-            instanceType: "t3.small",
-            subnetId: "subnet-0aaaaaaaaaaaaaaaa",
-            vpcSecurityGroupIds: ["sg-0bbbbbbbbbbbbbbbb"],
-            tags: {},
-        }));
+        sourceWorld(true);
         const cfg = await parseStackConfig("dev", "eu-west-1", {
             privateNetwork: { cidrBlock: "10.40.0.0/16" },
             relaunch: [{ instanceId: SOURCE_ID, privateNetwork: true }],
         });
-        declareStack(cfg);
+        await runProgram(async () => cfg);
         await settled();
         const vpc = one("awsx:ec2:Vpc");
         assert.strictEqual(vpc.inputs.cidrBlock, "10.40.0.0/16");
@@ -43,5 +52,46 @@ describe("program: private network (awsx)", () => {
         )!;
         assert.strictEqual(vm.inputs.subnetId, "subnet-isolated-a");
         assert.deepStrictEqual(vm.inputs.vpcSecurityGroupIds, [instanceSg.id]);
+        assert.strictEqual(vm.inputs.associatePublicIpAddress, false, "no public IP when isolated");
+    });
+});
+
+describe("program: relaunch", () => {
+    it("fails on a missing source before declaring any resource", async () => {
+        sourceWorld(false);
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            relaunch: [{ instanceId: SOURCE_ID }],
+        });
+        await assert.rejects(
+            runProgram(async () => cfg),
+            /^Error: ssm-access:relaunch\[0\]\.instanceId = "i-0123456789abcdef0" \(region us-east-1\): no such running or stopped instance/,
+        );
+        await settled();
+        assert.deepStrictEqual(recorded, [], "nothing declared");
+    });
+
+    it("resolves the KMS key to its ARN and copies the image with it", async () => {
+        sourceWorld(true);
+        const arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        onCall("aws:kms/getKey:getKey", () => ({ id: "1234abcd", arn }));
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            relaunch: [{ instanceId: SOURCE_ID, kmsKeyId: "alias/ami-encryption" }],
+        });
+        await runProgram(async () => cfg);
+        await settled();
+        assert.deepStrictEqual(calls.find((c) => c.token === "aws:kms/getKey:getKey")!.inputs, {
+            keyId: "alias/ami-encryption",
+        });
+        assert.strictEqual(one("aws:ec2/amiCopy:AmiCopy").inputs.kmsKeyId, arn);
+    });
+
+    it("refuses to declare a relaunch whose source was not looked up", async () => {
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            relaunch: [{ instanceId: SOURCE_ID }],
+        });
+        assert.throws(
+            () => declareStack(cfg),
+            /relaunch of i-0123456789abcdef0 was declared without looking its source up/,
+        );
     });
 });

@@ -18,8 +18,13 @@ export interface Cloud {
     objects: Record<string, CloudObject>;
     /** Existing IAM roles by name, e.g. seeded by a test: { arn, assumeRolePolicy }. */
     roles: Record<string, { arn: string; assumeRolePolicy: string }>;
-    /** Existing EC2 instances by id, seeded by a test. */
+    /**
+     * Existing EC2 instances by id, seeded by a test, as the provider's getInstance reports them.
+     * A test terminates one by setting instanceState "terminated" and terminatedAt (ms since epoch).
+     */
     instances: Record<string, Record<string, unknown>>;
+    /** Existing KMS keys by key id (a UUID), seeded by a test, with their aliases ("alias/NAME"). */
+    kmsKeys?: Record<string, { aliases: string[] }>;
     counter: number;
 }
 

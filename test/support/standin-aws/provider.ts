@@ -3,7 +3,9 @@
  * as `pulumi-resource-aws` on PATH during end-to-end tests only. It creates, reads, updates and
  * deletes the resource types this program uses with realistic ids and ARNs, answers the invokes
  * the program makes, rejects what AWS would reject (malformed policy JSON, names over AWS limits,
- * a third access key, an AMI from an unknown instance), and records every call in calls.jsonl.
+ * a third access key, an AMI from an unknown instance, an AMI copy's KMS key that is not an ARN,
+ * terminating a protected instance), forgets terminated instances after a while as EC2 does, and
+ * records every call in calls.jsonl.
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { randomBytes } from "crypto";
@@ -134,7 +136,89 @@ function checkInputs(type: string, news: Props): provider.CheckFailure[] {
             reason: "ValidationError: must be between 3600 and 43200",
         });
     }
+    // The provider validates AmiCopy's kms_key_id as an ARN before any call (ValidateFunc:
+    // verify.ValidARN in terraform-provider-aws internal/service/ec2/ami_copy.go).
+    if (
+        type === "aws:ec2/amiCopy:AmiCopy" &&
+        typeof news.kmsKeyId === "string" &&
+        news.kmsKeyId !== UNKNOWN &&
+        !/^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:/.test(news.kmsKeyId)
+    ) {
+        failures.push({
+            property: "kmsKeyId",
+            reason: `"kms_key_id" (${news.kmsKeyId}) is an invalid ARN: arn: invalid prefix`,
+        });
+    }
     return failures;
+}
+
+/**
+ * How long EC2 keeps listing a terminated instance: "Recently terminated instances might appear
+ * in the returned results. This interval is usually less than one hour."
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html). Tests
+ * shorten it with SSM_ACCESS_STANDIN_TERMINATED_VISIBLE_MS.
+ */
+function terminatedVisibleMs(): number {
+    return Number(process.env.SSM_ACCESS_STANDIN_TERMINATED_VISIBLE_MS ?? 3_600_000);
+}
+
+/** An instance as the provider's getInstance reports it, or undefined once EC2 has forgotten it. */
+function visible(instance: Props | undefined): Props | undefined {
+    if (!instance) {
+        return undefined;
+    }
+    const gone =
+        instance.instanceState === "terminated" &&
+        Date.now() - Number(instance.terminatedAt ?? 0) > terminatedVisibleMs();
+    return gone ? undefined : instance;
+}
+
+/**
+ * A launched instance's inputs as getInstance reports them: the lists the data source returns for
+ * blocks (metadata_options, credit_specification) and the profile by name.
+ */
+function describeLaunched(id: string, props: Props): Props {
+    return {
+        instanceState: "running",
+        instanceType: props.instanceType,
+        subnetId: props.subnetId,
+        vpcSecurityGroupIds: props.vpcSecurityGroupIds ?? [],
+        keyName: props.keyName ?? "",
+        monitoring: props.monitoring ?? false,
+        ebsOptimized: props.ebsOptimized ?? false,
+        tenancy: props.tenancy ?? "default",
+        placementGroup: props.placementGroup ?? "",
+        associatePublicIpAddress: props.associatePublicIpAddress ?? false,
+        sourceDestCheck: props.sourceDestCheck ?? true,
+        metadataOptions: [
+            {
+                httpEndpoint: props.metadataOptions?.httpEndpoint ?? "enabled",
+                httpTokens: props.metadataOptions?.httpTokens ?? "optional",
+                httpPutResponseHopLimit: props.metadataOptions?.httpPutResponseHopLimit ?? 1,
+                instanceMetadataTags: "disabled",
+            },
+        ],
+        creditSpecifications: props.creditSpecification ? [props.creditSpecification] : [],
+        userDataBase64: props.userDataBase64 ?? "",
+        disableApiStop: props.disableApiStop ?? false,
+        disableApiTermination: props.disableApiTermination ?? false,
+        iamInstanceProfile: props.iamInstanceProfile ?? "",
+        tags: props.tags ?? {},
+        privateIp: props.privateIp,
+        id,
+        instanceId: id,
+    };
+}
+
+/** DescribeInstances filters the program uses: instance-id and tag:KEY, all of which must match. */
+function matches(instance: Props, filters: { name: string; values: string[] }[]): boolean {
+    return filters.every((f) =>
+        f.name === "instance-id"
+            ? f.values.includes(instance.instanceId)
+            : f.name.startsWith("tag:")
+              ? f.values.includes(instance.tags?.[f.name.slice(4)])
+              : fail(`the stand-in aws provider does not filter instances by ${f.name}`),
+    );
 }
 
 function arnFor(type: string, props: Props, region: string): string | undefined {
@@ -320,9 +404,16 @@ export class StandInAws implements provider.Provider {
         });
     }
 
-    async delete(id: string, urn: string): Promise<void> {
+    async delete(id: string, urn: string, props: Props): Promise<void> {
         const { type, name } = parseUrn(urn);
         record({ method: "delete", type, name });
+        // TerminateInstances refuses while termination protection is on (EC2 User Guide,
+        // "Enable termination protection": OperationNotPermitted).
+        if (type === "aws:ec2/instance:Instance" && unwrap(props)?.disableApiTermination) {
+            fail(
+                `OperationNotPermitted: The instance '${id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`,
+            );
+        }
         withCloud((cloud) => {
             delete cloud.objects[cloudKey(urn, id)];
         });
@@ -387,11 +478,43 @@ export class StandInAws implements provider.Provider {
                     : { failure: `NoSuchEntity: Instance Profile ${args.name} cannot be found.` };
             }
             case "aws:ec2/getInstance:getInstance": {
-                const instance = cloud.instances[args.instanceId];
-                return instance
-                    ? { outputs: { ...instance, id: args.instanceId, instanceId: args.instanceId } }
+                const instance = this.instances(cloud).find(
+                    (i) => i.instanceId === args.instanceId,
+                );
+                if (!instance) {
+                    return {
+                        failure: `InvalidInstanceID.NotFound: The instance ID '${args.instanceId}' does not exist`,
+                    };
+                }
+                // User data comes back in plain only when asked for (get_user_data).
+                const { userDataBase64, ...rest } = instance;
+                return {
+                    outputs: args.getUserData ? { ...rest, userDataBase64 } : rest,
+                };
+            }
+            case "aws:ec2/getInstances:getInstances": {
+                const states: string[] = args.instanceStateNames ?? ["running", "pending"];
+                const found = this.instances(cloud).filter(
+                    (i) =>
+                        states.includes(String(i.instanceState ?? "running")) &&
+                        matches(i, args.filters ?? []),
+                );
+                return {
+                    outputs: {
+                        id: this.region,
+                        ids: found.map((i) => i.instanceId),
+                        privateIps: found.map((i) => i.privateIp ?? ""),
+                        publicIps: [],
+                        ipv6Addresses: [],
+                    },
+                };
+            }
+            case "aws:kms/getKey:getKey": {
+                const keyArn = this.kmsKeyArn(cloud, String(args.keyId));
+                return keyArn
+                    ? { outputs: { id: keyArn.split("/").pop(), arn: keyArn, keyId: args.keyId } }
                     : {
-                          failure: `InvalidInstanceID.NotFound: The instance ID '${args.instanceId}' does not exist`,
+                          failure: `reading KMS Key (${args.keyId}): NotFoundException: Key '${args.keyId}' does not exist`,
                       };
             }
             default:
@@ -415,13 +538,35 @@ export class StandInAws implements provider.Provider {
         return name in cloud.roles || this.createdRole(cloud, name) !== undefined;
     }
 
-    /** A seeded instance, or one the stand-in launched (kept under "<stack>/<id>", see cloudKey). */
+    /** Every instance EC2 still lists: seeded ones, and those the stand-in launched (in this region). */
+    private instances(cloud: Cloud): Props[] {
+        const seeded = Object.entries(cloud.instances).map(([id, i]) => ({
+            instanceState: "running",
+            ...i,
+            id,
+            instanceId: id,
+        }));
+        const launched = Object.entries(cloud.objects)
+            .filter(([, o]) => o.type === "aws:ec2/instance:Instance")
+            .map(([key, o]) => describeLaunched(key.split("/").pop()!, o.props));
+        return [...seeded, ...launched].map(visible).filter((i): i is Props => i !== undefined);
+    }
+
+    /** An instance EC2 can image: listed and not terminated. */
     private instanceExists(cloud: Cloud, id: string): boolean {
-        return (
-            id in cloud.instances ||
-            Object.entries(cloud.objects).some(
-                ([key, o]) => o.type === "aws:ec2/instance:Instance" && key.split("/").pop() === id,
-            )
+        return this.instances(cloud).some(
+            (i) =>
+                i.instanceId === id && !["shutting-down", "terminated"].includes(i.instanceState),
         );
+    }
+
+    /** The key ARN for a key id, key ARN, alias/NAME or alias ARN (DescribeKey's four forms). */
+    private kmsKeyArn(cloud: Cloud, keyId: string): string | undefined {
+        const prefix = `arn:aws:kms:${this.region}:${ACCOUNT}:`;
+        const bare = keyId.startsWith(prefix) ? keyId.slice(prefix.length) : keyId;
+        const found = Object.entries(cloud.kmsKeys ?? {}).find(
+            ([id, key]) => bare === id || bare === `key/${id}` || key.aliases.includes(bare),
+        );
+        return found && `${prefix}key/${found[0]}`;
     }
 }
