@@ -145,6 +145,8 @@ function argsOf(
             ? {
                   cidrBlock: v.privateNetwork.cidrBlock,
                   availabilityZones: v.privateNetwork.availabilityZones ?? 2,
+                  s3GatewayEndpoint: v.privateNetwork.s3GatewayEndpoint ?? true,
+                  logsEndpoint: v.logGroupName !== undefined,
               }
             : undefined,
         unreadSecrets,

@@ -139,9 +139,13 @@ export function relaunchKeys(partition: Partition) {
                 .refine(validCidr, { error: CIDR_ACCEPTED })
                 .optional(),
             availabilityZones: whole(1, 6).optional(),
+            s3GatewayEndpoint: flag().optional(),
         })
             .superRefine((n, ctx) => {
-                if (n.availabilityZones !== undefined && n.cidrBlock === undefined) {
+                if (
+                    (n.availabilityZones !== undefined || n.s3GatewayEndpoint !== undefined) &&
+                    n.cidrBlock === undefined
+                ) {
                     problem(ctx, ["cidrBlock"], undefined, CIDR_ACCEPTED);
                 }
             })

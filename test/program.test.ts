@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { endpointServiceName } from "../components/privateNetwork";
 import { parseStackConfig } from "../config";
 import { declareStack, runProgram } from "../program";
 import { calls, onCall, ofType, one, recorded, settled } from "./support/mocks";
@@ -34,7 +35,9 @@ describe("program: private network (awsx)", () => {
         assert.strictEqual(vpc.inputs.cidrBlock, "10.40.0.0/16");
         assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: "None" });
         assert.deepStrictEqual(vpc.inputs.subnetSpecs, [{ type: "Isolated", name: "private" }]);
-        const endpoints = ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        const endpoints = ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+            (e) => e.inputs.vpcEndpointType === "Interface",
+        );
         assert.deepStrictEqual(endpoints.map((e) => e.inputs.serviceName).sort(), [
             "com.amazonaws.eu-west-1.ec2messages",
             "com.amazonaws.eu-west-1.ssm",
@@ -54,6 +57,58 @@ describe("program: private network (awsx)", () => {
         assert.deepStrictEqual(vm.inputs.vpcSecurityGroupIds, [instanceSg.id]);
         assert.strictEqual(vm.inputs.associatePublicIpAddress, false, "no public IP when isolated");
     });
+});
+
+describe("program: private network endpoints", () => {
+    it("adds the S3 gateway endpoint on the isolated route tables, reachable from the instances", async () => {
+        const cfg = await parseStackConfig("dev", "eu-west-1", {
+            privateNetwork: { cidrBlock: "10.40.0.0/16" },
+        });
+        await runProgram(async () => cfg);
+        await settled();
+        const s3 = ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find(
+            (e) => e.inputs.vpcEndpointType === "Gateway",
+        )!;
+        assert.strictEqual(s3.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
+        assert.deepStrictEqual(s3.inputs.routeTableIds, ["rtb-isolated-a", "rtb-isolated-b"]);
+        const rule = one("aws:ec2/securityGroupRule:SecurityGroupRule");
+        assert.deepStrictEqual(
+            [rule.inputs.type, rule.inputs.fromPort, rule.inputs.toPort],
+            ["egress", 443, 443],
+        );
+    });
+
+    it("adds the CloudWatch Logs endpoint when output goes to a log group", async () => {
+        const cfg = await parseStackConfig("dev", "eu-west-1", {
+            privateNetwork: { cidrBlock: "10.40.0.0/16", s3GatewayEndpoint: false },
+            logGroupName: "/ssm/out",
+        });
+        await runProgram(async () => cfg);
+        await settled();
+        assert.deepStrictEqual(
+            ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                .map((e) => e.inputs.serviceName)
+                .sort(),
+            [
+                "com.amazonaws.eu-west-1.ec2messages",
+                "com.amazonaws.eu-west-1.logs",
+                "com.amazonaws.eu-west-1.ssm",
+                "com.amazonaws.eu-west-1.ssmmessages",
+            ],
+        );
+    });
+
+    const names: [string, string, string][] = [
+        ["ssm", "cn-north-1", "com.amazonaws.cn-north-1.ssm"],
+        ["logs", "cn-northwest-1", "com.amazonaws.cn-northwest-1.logs"],
+        ["s3", "cn-north-1", "cn.com.amazonaws.cn-north-1.s3"],
+        ["s3", "us-east-1", "com.amazonaws.us-east-1.s3"],
+    ];
+    for (const [service, region, expected] of names) {
+        it(`names the ${service} endpoint in ${region} ${expected}`, () => {
+            assert.strictEqual(endpointServiceName(service, region), expected);
+        });
+    }
 });
 
 describe("program: relaunch", () => {

@@ -65,6 +65,7 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): Rec
             return {
                 vpcId: "vpc-0123",
                 isolatedSubnetIds: ["subnet-isolated-a", "subnet-isolated-b"],
+                routeTables: [{ id: "rtb-isolated-a" }, { id: "rtb-isolated-b" }],
             };
         case "aws:ssm/document:Document":
             return { arn: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/${inputs.name}` };
