@@ -9,7 +9,9 @@ export const GUARDED = new Map<string, string>(
     Object.entries({
         "aws:iam/accessKey:AccessKey": "clients using the key are refused",
         "aws:iam/user:User": "the user and their access keys stop working",
-        "aws:ec2/instance:Instance": "the instance is terminated",
+        // Relaunch replacements are retainOnDelete: released from the stack, not terminated.
+        "aws:ec2/instance:Instance":
+            "the instance leaves the stack: a relaunch replacement is released and keeps running, any other instance is terminated",
         // IAM API reference, DeleteRole and DeleteInstanceProfile: "Deleting a role or instance
         // profile that is associated with a running instance will break any applications running on
         // the instance." (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html)

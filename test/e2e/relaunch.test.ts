@@ -190,7 +190,7 @@ describe("relaunch through the real engine", () => {
         assert.strictEqual(refused.code, 1, refused.stderr);
         assert.match(
             JSON.parse(refused.stdout).stacks[0].error,
-            /^up would delete aws:ec2\/instance:Instance "ssm-access-dev-relaunch-i-0123456789abcdef0-instance"; nothing was changed/,
+            /^up would delete aws:ec2\/instance:Instance "ssm-access-dev-relaunch-i-0123456789abcdef0-instance" \(the instance leaves the stack: a relaunch replacement is released and keeps running, any other instance is terminated\)\. Nothing was changed/,
         );
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
