@@ -206,7 +206,7 @@ describe("RunCommandUsers", () => {
         );
     });
 
-    it("creates the operator document as a schema 2.2 Command document with the constrained parameter", async () => {
+    it("creates the operator document as a schema 2.2 Command document, String parameters by environment variable", async () => {
         new RunCommandUsers("u", BASE);
         await settled();
         const doc = one("aws:ssm/document:Document");
@@ -219,6 +219,7 @@ describe("RunCommandUsers", () => {
                     type: "String",
                     description: "Service",
                     allowedValues: ["nginx", "app"],
+                    interpolationType: "ENV_VAR",
                 },
             },
             mainSteps: [
@@ -230,6 +231,20 @@ describe("RunCommandUsers", () => {
                 },
             ],
         });
+    });
+
+    it("leaves Integer and Boolean parameters without interpolationType (it is for String values)", async () => {
+        const typed = {
+            ...RESTART,
+            parameters: {
+                Seconds: { type: "Integer" as const, description: "s" },
+                Force: { type: "Boolean" as const, description: "f" },
+            },
+        };
+        new RunCommandUsers("u", { ...BASE, documents: [typed] });
+        await settled();
+        const content = JSON.parse(one("aws:ssm/document:Document").inputs.content);
+        assert.deepStrictEqual(content.parameters, typed.parameters);
     });
 
     it("creates one access key per slot, its secret always a Pulumi secret", async () => {
