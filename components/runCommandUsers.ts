@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../policies/iam";
 import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
@@ -82,16 +83,19 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         for (const doc of args.documents ?? []) {
+            const content = JSON.stringify(commandDocumentContent(doc));
+            // One version only. An in-place update adds a version and leaves the older, maybe
+            // looser, ones runnable (`send-command --document-version 1`), and IAM cannot scope
+            // ssm:SendCommand by version. So a content change replaces the document: deleted
+            // first (same name), then created with this content as its only version.
             const document = new aws.ssm.Document(
                 `${name}-doc-${doc.name}`,
+                { name: doc.name, documentType: "Command", documentFormat: "JSON", content, tags },
                 {
-                    name: doc.name,
-                    documentType: "Command",
-                    documentFormat: "JSON",
-                    content: JSON.stringify(commandDocumentContent(doc)),
-                    tags,
+                    parent: this,
+                    replacementTrigger: createHash("sha256").update(content).digest("hex"),
+                    deleteBeforeReplace: true,
                 },
-                { parent: this },
             );
             this.documentArns[doc.name] = document.arn;
         }

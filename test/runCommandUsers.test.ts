@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { RunCommandUsers, RunCommandUsersArgs } from "../components/runCommandUsers";
 import { ACCOUNT, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 import { assertValidIdentityPolicy } from "./support/iam";
@@ -245,6 +246,24 @@ describe("RunCommandUsers", () => {
         await settled();
         const content = JSON.parse(one("aws:ssm/document:Document").inputs.content);
         assert.deepStrictEqual(content.parameters, typed.parameters);
+    });
+
+    it("replaces a document whose content changes, deleting it first: no older version stays runnable", async () => {
+        const options: pulumi.CustomResourceOptions[] = [];
+        const capture: pulumi.ResourceTransformation = (a) => {
+            if (a.type === "aws:ssm/document:Document") options.push(a.opts);
+            return undefined;
+        };
+        const looser = { ...RESTART, commands: ["systemctl restart {{ Service }}", "id"] };
+        new RunCommandUsers("u", BASE, { transformations: [capture] });
+        new RunCommandUsers("v", { ...BASE, documents: [looser] }, { transformations: [capture] });
+        await settled();
+        const contents = ofType("aws:ssm/document:Document").map((d) => d.inputs.content);
+        assert.deepStrictEqual(
+            options.map((o) => [o.deleteBeforeReplace, o.replacementTrigger]),
+            contents.map((c) => [true, createHash("sha256").update(c).digest("hex")]),
+        );
+        assert.notStrictEqual(options[0].replacementTrigger, options[1].replacementTrigger);
     });
 
     it("creates one access key per slot, its secret always a Pulumi secret", async () => {
