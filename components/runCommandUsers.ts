@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../policies/iam";
+import { OutputScope } from "../policies/instance";
 import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
 import {
     ACCESS_LEVELS,
@@ -39,6 +40,8 @@ export interface RunCommandUsersArgs {
     readonly documents?: CommandDocumentSpec[];
     /** Required when any user is an operator: their documents and instance tag. */
     readonly operatorAccess?: OperatorAccess;
+    /** Where command output goes (the instance access settings): operators may name and read it. */
+    readonly output?: OutputScope;
     /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
     readonly useManagedUserPolicies?: boolean;
     /** Base64 binary OpenPGP public key: access key secrets then exist only encrypted to it. */
@@ -192,6 +195,7 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                             operatorPolicy(args.partition, {
                                 documentArns,
                                 instanceTag: operator.instanceTag,
+                                output: args.output,
                             }),
                         ),
                     ),

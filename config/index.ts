@@ -90,6 +90,11 @@ function argsOf(
             users: v.users,
             documents: v.documents,
             operatorAccess: operatorAccessOf(v),
+            output: {
+                outputBucket: v.outputBucket,
+                outputKeyPrefix: v.outputKeyPrefix,
+                logGroupName: v.logGroupName,
+            },
             useManagedUserPolicies: v.useManagedUserPolicies,
             pgpKey: pgp,
         },

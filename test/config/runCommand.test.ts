@@ -38,6 +38,19 @@ describe("config/runCommand: users, documents and operators", () => {
         });
     });
 
+    it("passes the output bucket, prefix and log group to the users, for operators to read output", async () => {
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+        });
+        assert.deepStrictEqual(cfg.runCommand.output, {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+        });
+    });
+
     it("rejects an unknown level", async () => {
         assert.deepStrictEqual(await problems({ users: [{ name: "a", level: "root" }] }), [
             'ssm-access:users[0].level = "root": must be one of "admin", "read-only", "operator"',
