@@ -11,6 +11,7 @@ import {
     groupName,
     managedUserPolicyArn,
     operatorPolicy,
+    readOnlyDenyPolicy,
 } from "../policies/users";
 
 export { ACCESS_LEVELS };
@@ -142,6 +143,18 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         this.registerOutputs({ users: this.users, documentArns: this.documentArns });
     }
 
+    private adminPolicy(name: string, group: aws.iam.Group): void {
+        new aws.iam.GroupPolicy(
+            `${name}-admin-policy`,
+            {
+                group: group.name,
+                name: "RunCommandAdmin",
+                policy: JSON.stringify(adminUserPolicy()),
+            },
+            { parent: this },
+        );
+    }
+
     private group(
         name: string,
         level: AccessLevel,
@@ -159,16 +172,21 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                 { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
                 { parent: this },
             );
-        } else if (level === "admin") {
+        }
+        if (level === "read-only") {
             new aws.iam.GroupPolicy(
-                `${name}-admin-policy`,
+                `${name}-read-only-policy`,
                 {
                     group: group.name,
-                    name: "RunCommandAdmin",
-                    policy: JSON.stringify(adminUserPolicy()),
+                    name: "RunCommandReadOnly",
+                    policy: JSON.stringify(readOnlyDenyPolicy()),
                 },
                 { parent: this },
             );
+        } else if (level === "admin") {
+            if (!args.useManagedUserPolicies) {
+                this.adminPolicy(name, group);
+            }
         } else {
             const operator = args.operatorAccess;
             if (!operator) {

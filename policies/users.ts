@@ -38,6 +38,32 @@ export function managedUserPolicyArn(partition: Partition, level: "admin" | "rea
     return awsManagedPolicyArn(partition, level === "admin" ? SSM_FULL_ACCESS : SSM_READ_ONLY);
 }
 
+/** Parameter Store reads: AmazonSSMReadOnlyAccess grants them through ssm:Get*. */
+export const PARAMETER_READ_ACTIONS = [
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
+];
+
+/**
+ * Beside AmazonSSMReadOnlyAccess (Describe*, Get*, List* on "*"): its ssm:Get* reads every
+ * Parameter Store value, and the default aws/ssm KMS key lets any principal in the account decrypt
+ * with it, so "read-only" would read every default-key SecureString. An explicit Deny keeps AWS's
+ * maintained read policy (new Describe/List actions keep working) and closes exactly those reads,
+ * whatever else the group's members are given.
+ */
+export function readOnlyDenyPolicy(): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "DenyParameterValues",
+            Effect: "Deny",
+            Action: PARAMETER_READ_ACTIONS,
+            Resource: "*",
+        },
+    ]);
+}
+
 export interface OperatorScope {
     /** ARNs of the only documents operators may run. */
     documentArns: string[];

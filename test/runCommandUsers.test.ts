@@ -546,18 +546,51 @@ describe("RunCommandUsers: documents and access keys", () => {
 });
 
 describe("RunCommandUsers: read-only", () => {
-    it("lets read-only users send no command at all (IAM simulation)", async () => {
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", DOC_ARN),
-            "ImplicitlyDenied",
-        );
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", SHELL_DOC),
-            "ImplicitlyDenied",
-        );
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:ListCommands", "*"),
-            "Allowed",
-        );
+    let denies: any;
+    let readOnly: object[];
+    before(async () => {
+        recorded.length = 0;
+        new RunCommandUsers("u", BASE);
+        await settled();
+        denies = groupPolicy("read-only");
+        readOnly = [SSM_READ_ONLY_DOCUMENT, denies];
     });
+
+    it("gives the read-only group an explicit Deny of Parameter Store values", async () => {
+        assert.deepStrictEqual(denies.Statement, [
+            {
+                Sid: "DenyParameterValues",
+                Effect: "Deny",
+                Action: [
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                    "ssm:GetParameterHistory",
+                ],
+                Resource: "*",
+            },
+        ]);
+        await assertValidIdentityPolicy(denies);
+    });
+
+    const parameter = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-password`;
+    const cases: [string, string, string][] = [
+        ["ssm:GetParameter", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParameters", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParametersByPath", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParameterHistory", parameter, "ExplicitlyDenied"],
+        ["ssm:SendCommand", DOC_ARN, "ImplicitlyDenied"],
+        ["ssm:SendCommand", SHELL_DOC, "ImplicitlyDenied"],
+        ["ssm:StartSession", INSTANCE, "ImplicitlyDenied"],
+        ["ssm:DescribeParameters", "*", "Allowed"],
+        ["ssm:DescribeInstanceInformation", "*", "Allowed"],
+        // What IAM cannot scope: every command's parameters and output.
+        ["ssm:ListCommands", "*", "Allowed"],
+        ["ssm:GetCommandInvocation", "*", "Allowed"],
+    ];
+    for (const [action, resource, expected] of cases) {
+        it(`${expected === "Allowed" ? "allows" : "denies"} ${action} on ${resource} (IAM simulation)`, async () => {
+            assert.strictEqual(await decide(readOnly, action, resource), expected);
+        });
+    }
 });
