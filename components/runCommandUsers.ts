@@ -10,6 +10,8 @@ import {
     adminUserPolicy,
     groupName,
     managedUserPolicyArn,
+    Hardening,
+    hardeningPolicy,
     operatorPolicy,
     readOnlyDenyPolicy,
 } from "../policies/users";
@@ -43,6 +45,8 @@ export interface RunCommandUsersArgs {
     readonly operatorAccess?: OperatorAccess;
     /** Where command output goes (the instance access settings): operators may name and read it. */
     readonly output?: OutputScope;
+    /** Optional Denies on every group: other regions, admin commands without MFA. @default off */
+    readonly hardening?: Hardening;
     /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
     readonly useManagedUserPolicies?: boolean;
     /** Base64 binary OpenPGP public key: access key secrets then exist only encrypted to it. */
@@ -170,6 +174,18 @@ export class RunCommandUsers extends pulumi.ComponentResource {
             new aws.iam.GroupPolicyAttachment(
                 `${name}-${level}-managed`,
                 { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
+                { parent: this },
+            );
+        }
+        const hardening = hardeningPolicy(level, args.hardening ?? {});
+        if (hardening) {
+            new aws.iam.GroupPolicy(
+                `${name}-${level}-hardening`,
+                {
+                    group: group.name,
+                    name: "RunCommandHardening",
+                    policy: JSON.stringify(hardening),
+                },
                 { parent: this },
             );
         }

@@ -96,6 +96,7 @@ function argsOf(
                 logGroupName: v.logGroupName,
             },
             useManagedUserPolicies: v.useManagedUserPolicies,
+            hardening: { allowedRegions: v.allowedRegions, requireMfa: v.requireMfa },
             pgpKey: pgp,
         },
         relaunch: v.relaunch.map((r) => ({ ...r, instanceId: r.instanceId! })),

@@ -16,6 +16,7 @@ import { across, flag, list, map, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";
 
 const USER_NAME_MAX = 64;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const KEY_SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 // SSM CreateDocument: names are 3-128 of a-zA-Z0-9_-. and may not start with aws, amazon or amzn.
 const DOCUMENT_NAME = /^(?!(?:aws|amazon|amzn))[A-Za-z0-9_.-]{3,128}$/i;
@@ -169,6 +170,12 @@ export const runCommandKeys = {
         }).optional(),
     }).optional(),
     useManagedUserPolicies: flag().default(false),
+    allowedRegions: z
+        .array(text(REGION, "must be an AWS region such as us-east-1"), {
+            error: 'must be a list of regions, e.g. ["us-east-1"]',
+        })
+        .default([]),
+    requireMfa: flag().default(false),
     pgpPublicKey: z.string({ error: "must be a string" }).optional(),
 };
 

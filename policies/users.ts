@@ -64,6 +64,50 @@ export function readOnlyDenyPolicy(): PolicyDocument {
     ]);
 }
 
+/** Optional hardening for every user group, off by default. */
+export interface Hardening {
+    /** Requests to other regions are denied (aws:RequestedRegion). Empty: no restriction. */
+    allowedRegions?: string[];
+    /** Admins need an MFA session (aws sts get-session-token) to send commands or start sessions. */
+    requireMfa?: boolean;
+}
+
+/**
+ * The hardening Denies for one group, or undefined when none is on. Both use global condition
+ * keys; AWS says a policy using one for SendCommand "must include the aws:ViaAWSService condition
+ * key" ("Setting up Run Command", https://docs.aws.amazon.com/systems-manager/latest/userguide/run-command-setting-up.html)
+ * because Systems Manager makes requests on the caller's behalf: each Deny applies only when
+ * aws:ViaAWSService is false, to the caller's own requests.
+ * `BoolIfExists` on aws:MultiFactorAuthPresent also denies long-term access keys, whose requests
+ * carry no such key (IAM User Guide, "AWS global condition context keys").
+ */
+export function hardeningPolicy(level: AccessLevel, h: Hardening): PolicyDocument | undefined {
+    const direct = { "aws:ViaAWSService": "false" };
+    const statements: PolicyStatement[] = [];
+    if (h.allowedRegions && h.allowedRegions.length > 0) {
+        statements.push({
+            Sid: "DenyOtherRegions",
+            Effect: "Deny",
+            Action: ["ssm:*", "ec2:*", "logs:*"],
+            Resource: "*",
+            Condition: {
+                StringNotEquals: { "aws:RequestedRegion": h.allowedRegions },
+                BoolIfExists: direct,
+            },
+        });
+    }
+    if (h.requireMfa && level === "admin") {
+        statements.push({
+            Sid: "DenyCommandsWithoutMfa",
+            Effect: "Deny",
+            Action: ["ssm:SendCommand", "ssm:StartSession"],
+            Resource: "*",
+            Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false", ...direct } },
+        });
+    }
+    return statements.length > 0 ? policyDocument(statements) : undefined;
+}
+
 export interface OperatorScope {
     /** ARNs of the only documents operators may run. */
     documentArns: string[];

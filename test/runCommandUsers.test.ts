@@ -118,9 +118,12 @@ const SSM_FULL_ACCESS_DOCUMENT = {
     ],
 };
 
+/** The level's own inline policy (not the optional RunCommandHardening one). */
 function groupPolicy(level: string): any {
     const p = ofType("aws:iam/groupPolicy:GroupPolicy").find(
-        (r) => r.inputs.group === `ssm-access-test-${level}`,
+        (r) =>
+            r.inputs.group === `ssm-access-test-${level}` &&
+            r.inputs.name !== "RunCommandHardening",
     );
     return p && JSON.parse(p.inputs.policy);
 }
@@ -593,4 +596,111 @@ describe("RunCommandUsers: read-only", () => {
             assert.strictEqual(await decide(readOnly, action, resource), expected);
         });
     }
+});
+
+describe("RunCommandUsers: optional hardening", () => {
+    const hardened = (): Record<string, any> =>
+        Object.fromEntries(
+            ofType("aws:iam/groupPolicy:GroupPolicy")
+                .filter((p) => p.inputs.name === "RunCommandHardening")
+                .map((p) => [p.inputs.group, JSON.parse(p.inputs.policy)]),
+        );
+
+    it("adds no hardening policy by default", async () => {
+        new RunCommandUsers("u", BASE);
+        await settled();
+        assert.deepStrictEqual(hardened(), {});
+    });
+
+    it("denies every group requests to other regions, for the caller's own requests only", async () => {
+        new RunCommandUsers("u", { ...BASE, hardening: { allowedRegions: ["eu-west-1"] } });
+        await settled();
+        const policies = hardened();
+        assert.deepStrictEqual(Object.keys(policies).sort(), [
+            "ssm-access-test-admin",
+            "ssm-access-test-operator",
+            "ssm-access-test-read-only",
+        ]);
+        for (const policy of Object.values(policies)) {
+            assert.deepStrictEqual(policy.Statement, [
+                {
+                    Sid: "DenyOtherRegions",
+                    Effect: "Deny",
+                    Action: ["ssm:*", "ec2:*", "logs:*"],
+                    Resource: "*",
+                    Condition: {
+                        StringNotEquals: { "aws:RequestedRegion": ["eu-west-1"] },
+                        BoolIfExists: { "aws:ViaAWSService": "false" },
+                    },
+                },
+            ]);
+            await assertValidIdentityPolicy(policy);
+        }
+    });
+
+    it("requires MFA of admins only", async () => {
+        new RunCommandUsers("u", { ...BASE, hardening: { requireMfa: true } });
+        await settled();
+        assert.deepStrictEqual(Object.keys(hardened()), ["ssm-access-test-admin"]);
+    });
+
+    describe("IAM simulation", () => {
+        let admin: object[];
+        let operator: object[];
+        before(async () => {
+            recorded.length = 0;
+            new RunCommandUsers("u", {
+                ...BASE,
+                hardening: { requireMfa: true, allowedRegions: ["us-east-1"] },
+            });
+            await settled();
+            admin = [groupPolicy("admin"), hardened()["ssm-access-test-admin"]];
+            operator = [groupPolicy("operator"), hardened()["ssm-access-test-operator"]];
+        });
+        const cases: [string, () => object[], string, Record<string, string>, string][] = [
+            [
+                "an admin without MFA (long-term keys)",
+                () => admin,
+                SHELL_DOC,
+                {},
+                "ExplicitlyDenied",
+            ],
+            [
+                "an admin whose session has no MFA",
+                () => admin,
+                SHELL_DOC,
+                { "aws:MultiFactorAuthPresent": "false" },
+                "ExplicitlyDenied",
+            ],
+            [
+                "an admin with an MFA session",
+                () => admin,
+                SHELL_DOC,
+                { "aws:MultiFactorAuthPresent": "true", "aws:RequestedRegion": "us-east-1" },
+                "Allowed",
+            ],
+            [
+                "an operator in an allowed region",
+                () => operator,
+                DOC_ARN,
+                { "aws:RequestedRegion": "us-east-1" },
+                "Allowed",
+            ],
+            [
+                "an operator in another region",
+                () => operator,
+                DOC_ARN,
+                { "aws:RequestedRegion": "eu-west-1" },
+                "ExplicitlyDenied",
+            ],
+        ];
+        for (const [who, policies, resource, context, expected] of cases) {
+            it(`SendCommand by ${who}: ${expected}`, async () => {
+                assert.strictEqual(
+                    await decide(policies(), "ssm:SendCommand", resource, context),
+                    expected,
+                );
+            });
+        }
+    });
 });

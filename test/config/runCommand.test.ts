@@ -51,6 +51,25 @@ describe("config/runCommand: users, documents and operators", () => {
         });
     });
 
+    it("reads the optional hardening, off by default", async () => {
+        const off = await parseStackConfig("dev", "us-east-1", {});
+        assert.deepStrictEqual(off.runCommand.hardening, { allowedRegions: [], requireMfa: false });
+        const on = await parseStackConfig("dev", "us-east-1", {
+            allowedRegions: ["us-east-1", "eu-west-1"],
+            requireMfa: true,
+        });
+        assert.deepStrictEqual(on.runCommand.hardening, {
+            allowedRegions: ["us-east-1", "eu-west-1"],
+            requireMfa: true,
+        });
+    });
+
+    it("rejects an allowed region that is not a region", async () => {
+        assert.deepStrictEqual(await problems({ allowedRegions: ["us-east-1", "Frankfurt"] }), [
+            'ssm-access:allowedRegions[1] = "Frankfurt": must be an AWS region such as us-east-1',
+        ]);
+    });
+
     it("rejects an unknown level", async () => {
         assert.deepStrictEqual(await problems({ users: [{ name: "a", level: "root" }] }), [
             'ssm-access:users[0].level = "root": must be one of "admin", "read-only", "operator"',
