@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../policies/iam";
+import { OutputScope } from "../policies/instance";
 import { CommandDocumentSpec, commandDocumentContent } from "../policies/ssmDocument";
 import {
     ACCESS_LEVELS,
@@ -8,7 +10,10 @@ import {
     adminUserPolicy,
     groupName,
     managedUserPolicyArn,
+    Hardening,
+    hardeningPolicy,
     operatorPolicy,
+    readOnlyDenyPolicy,
 } from "../policies/users";
 
 export { ACCESS_LEVELS };
@@ -38,6 +43,10 @@ export interface RunCommandUsersArgs {
     readonly documents?: CommandDocumentSpec[];
     /** Required when any user is an operator: their documents and instance tag. */
     readonly operatorAccess?: OperatorAccess;
+    /** Where command output goes (the instance access settings): operators may name and read it. */
+    readonly output?: OutputScope;
+    /** Optional Denies on every group: other regions, admin commands without MFA. @default off */
+    readonly hardening?: Hardening;
     /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
     readonly useManagedUserPolicies?: boolean;
     /** Base64 binary OpenPGP public key: access key secrets then exist only encrypted to it. */
@@ -82,16 +91,19 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         for (const doc of args.documents ?? []) {
+            const content = JSON.stringify(commandDocumentContent(doc));
+            // One version only. An in-place update adds a version and leaves the older, maybe
+            // looser, ones runnable (`send-command --document-version 1`), and IAM cannot scope
+            // ssm:SendCommand by version. So a content change replaces the document: deleted
+            // first (same name), then created with this content as its only version.
             const document = new aws.ssm.Document(
                 `${name}-doc-${doc.name}`,
+                { name: doc.name, documentType: "Command", documentFormat: "JSON", content, tags },
                 {
-                    name: doc.name,
-                    documentType: "Command",
-                    documentFormat: "JSON",
-                    content: JSON.stringify(commandDocumentContent(doc)),
-                    tags,
+                    parent: this,
+                    replacementTrigger: createHash("sha256").update(content).digest("hex"),
+                    deleteBeforeReplace: true,
                 },
-                { parent: this },
             );
             this.documentArns[doc.name] = document.arn;
         }
@@ -135,6 +147,18 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         this.registerOutputs({ users: this.users, documentArns: this.documentArns });
     }
 
+    private adminPolicy(name: string, group: aws.iam.Group): void {
+        new aws.iam.GroupPolicy(
+            `${name}-admin-policy`,
+            {
+                group: group.name,
+                name: "RunCommandAdmin",
+                policy: JSON.stringify(adminUserPolicy()),
+            },
+            { parent: this },
+        );
+    }
+
     private group(
         name: string,
         level: AccessLevel,
@@ -152,16 +176,33 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                 { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
                 { parent: this },
             );
-        } else if (level === "admin") {
+        }
+        const hardening = hardeningPolicy(level, args.hardening ?? {});
+        if (hardening) {
             new aws.iam.GroupPolicy(
-                `${name}-admin-policy`,
+                `${name}-${level}-hardening`,
                 {
                     group: group.name,
-                    name: "RunCommandAdmin",
-                    policy: JSON.stringify(adminUserPolicy()),
+                    name: "RunCommandHardening",
+                    policy: JSON.stringify(hardening),
                 },
                 { parent: this },
             );
+        }
+        if (level === "read-only") {
+            new aws.iam.GroupPolicy(
+                `${name}-read-only-policy`,
+                {
+                    group: group.name,
+                    name: "RunCommandReadOnly",
+                    policy: JSON.stringify(readOnlyDenyPolicy()),
+                },
+                { parent: this },
+            );
+        } else if (level === "admin") {
+            if (!args.useManagedUserPolicies) {
+                this.adminPolicy(name, group);
+            }
         } else {
             const operator = args.operatorAccess;
             if (!operator) {
@@ -188,6 +229,7 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                             operatorPolicy(args.partition, {
                                 documentArns,
                                 instanceTag: operator.instanceTag,
+                                output: args.output,
                             }),
                         ),
                     ),

@@ -137,7 +137,13 @@ function argsOf(
             users: v.users,
             documents: v.documents,
             operatorAccess: operatorAccessOf(v),
+            output: {
+                outputBucket: v.outputBucket,
+                outputKeyPrefix: v.outputKeyPrefix,
+                logGroupName: v.logGroupName,
+            },
             useManagedUserPolicies: v.useManagedUserPolicies,
+            hardening: { allowedRegions: v.allowedRegions, requireMfa: v.requireMfa },
             pgpKey: pgp,
         },
         relaunch: v.relaunch.map((r) => ({ ...r, instanceId: r.instanceId! })),

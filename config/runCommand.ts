@@ -1,11 +1,22 @@
 /** Configuration of Run Command users, their documents and key encryption: what RunCommandUsers takes. */
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../components/runCommandUsers";
-import { referencedParameters, unconstrainedReason } from "../policies/ssmDocument";
+import {
+    Platform,
+    Refusal,
+    unsafeParameterReason,
+    unsafeSplices,
+} from "../policies/parameterSafety";
+import {
+    PARAMETER_NAME,
+    environmentReference,
+    referencedParameters,
+} from "../policies/ssmDocument";
 import { across, flag, list, map, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";
 
 const USER_NAME_MAX = 64;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const KEY_SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 // SSM CreateDocument: names are 3-128 of a-zA-Z0-9_-. and may not start with aws, amazon or amzn.
 const DOCUMENT_NAME = /^(?!(?:aws|amazon|amzn))[A-Za-z0-9_.-]{3,128}$/i;
@@ -42,17 +53,76 @@ const parameter = map({
     allowedValues: z.array(z.string(), { error: "must be a list of strings" }).optional(),
     allowedPattern: z.string({ error: "must be a string (a regular expression)" }).optional(),
     default: z.string({ error: "must be a string" }).optional(),
-}).superRefine((p, ctx) => {
-    const reason = unconstrainedReason(p);
-    if (reason) {
-        problem(
-            ctx,
-            [],
-            p,
-            `${reason}: operators must not pass arbitrary text to a root shell. Give allowedValues, or an anchored allowedPattern such as "^[a-z0-9-]{1,32}$"`,
-        );
-    }
 });
+
+type ParameterValues = z.output<typeof parameter>;
+type DocumentValues = {
+    platform: Platform;
+    parameters: Record<string, ParameterValues>;
+    commands: string[];
+};
+
+/** What a refused parameter shows as its value: the setting the refusal is about. */
+function refusedValue(p: ParameterValues, refusal: Refusal): unknown {
+    return refusal.about === "type" ? p : p[refusal.about];
+}
+
+const SHELL: Record<Platform, string> = { Linux: "shell", Windows: "PowerShell" };
+
+/** The safe form a refusal offers, as the setting to write. */
+function advice(refusal: Refusal): string {
+    return refusal.about === "allowedValues"
+        ? `use allowedValues that are ${refusal.safeForm}`
+        : `use allowedPattern "${refusal.safeForm}"`;
+}
+
+/**
+ * Each String parameter must provably admit only one inert word (policies/parameterSafety.ts), and
+ * no command may paste a String parameter with {{ }} unless it is an allowedValues list: SSM
+ * splices the raw value into a root script, so such values are read from SSM_<Name> instead.
+ */
+function checkDocument(d: DocumentValues, ctx: z.RefinementCtx): void {
+    for (const [name, p] of Object.entries(d.parameters)) {
+        if (!PARAMETER_NAME.test(name)) {
+            problem(
+                ctx,
+                ["parameters", name],
+                name,
+                `is not a name SSM Agent accepts: use letters and digits only (e.g. ${name.replace(/[^A-Za-z0-9]/g, "") || "Service"})`,
+            );
+            continue;
+        }
+        const refusal = unsafeParameterReason(p, d.platform);
+        if (refusal) {
+            problem(
+                ctx,
+                ["parameters", name],
+                refusedValue(p, refusal),
+                `${refusal.construct}; operators' values reach a root ${SHELL[d.platform]}, so only provably inert words are accepted: ${advice(refusal)}`,
+            );
+        }
+    }
+    d.commands.forEach((command, i) => {
+        for (const name of referencedParameters([command])) {
+            if (!(name in d.parameters)) {
+                problem(
+                    ctx,
+                    ["commands", i],
+                    command,
+                    `uses parameter "${name}", which the document does not declare under parameters`,
+                );
+            }
+        }
+        for (const name of unsafeSplices([command], d.parameters)) {
+            problem(
+                ctx,
+                ["commands", i],
+                command,
+                `splices String parameter "${name}" with {{ ${name} }}, which SSM pastes unescaped into the script: read it as ${environmentReference(name, d.platform)} (SSM Agent 3.3.2746.0+ sets it), or make ${name} an allowedValues list`,
+            );
+        }
+    });
+}
 
 const document = map({
     name: text(
@@ -68,23 +138,7 @@ const document = map({
         .array(z.string(), { error: "must be a non-empty list of command lines" })
         .min(1, { error: "must be a non-empty list of command lines" }),
 })
-    .check(
-        across<{ parameters: Record<string, unknown>; commands: string[] }>(
-            ["commands", "parameters"],
-            (d, ctx) => {
-                for (const ref of referencedParameters(d.commands)) {
-                    if (!(ref in d.parameters)) {
-                        problem(
-                            ctx,
-                            ["commands"],
-                            `{{ ${ref} }}`,
-                            `uses parameter "${ref}", which the document does not declare under parameters`,
-                        );
-                    }
-                }
-            },
-        ),
-    )
+    .check(across<DocumentValues>(["commands", "parameters", "platform"], checkDocument))
     .transform((d) => ({ ...d, description: d.description ?? `${d.name} (ssm-access)` }));
 
 const TAG_EXAMPLE =
@@ -116,6 +170,12 @@ export const runCommandKeys = {
         }).optional(),
     }).optional(),
     useManagedUserPolicies: flag().default(false),
+    allowedRegions: z
+        .array(text(REGION, "must be an AWS region such as us-east-1"), {
+            error: 'must be a list of regions, e.g. ["us-east-1"]',
+        })
+        .default([]),
+    requireMfa: flag().default(false),
     pgpPublicKey: z.string({ error: "must be a string" }).optional(),
 };
 

@@ -5,12 +5,15 @@
 import { PolicyPack, PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { PARTITIONS, Partition } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
-import { levelOfGroup } from "../policies/users";
+import { ParameterRule, unsafeSplices } from "../policies/parameterSafety";
+import { OPERATOR_DENIED_ACTIONS, levelOfGroup } from "../policies/users";
 
 interface Statement {
     Effect?: string;
     Action?: string | string[];
     Resource?: string | string[];
+    NotResource?: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
 }
 
 const list = <T>(v: T | T[] | undefined): T[] =>
@@ -101,6 +104,80 @@ function nonAdminsGetNoSsmStar(args: StackValidationArgs, report: ReportViolatio
     }
 }
 
+/** What an operator group's policies lack of the complete deny set (empty when complete). */
+function operatorDenyGaps(policies: PolicyResource[]): string[] {
+    const denies = policies.flatMap(statements).filter((s) => s.Effect === "Deny");
+    const sends = (s: Statement) => list(s.Action).includes("ssm:SendCommand");
+    const gaps: string[] = [];
+    if (!denies.some((s) => sends(s) && s.NotResource !== undefined)) {
+        gaps.push(
+            "a Deny of ssm:SendCommand with NotResource (every document but the declared ones)",
+        );
+    }
+    const onTag = (s: Statement) =>
+        Object.keys(s.Condition?.StringNotEquals ?? {}).some((k) =>
+            k.startsWith("ssm:resourceTag/"),
+        );
+    if (!denies.some((s) => sends(s) && onTag(s))) {
+        gaps.push("a Deny of ssm:SendCommand to instances without the operator tag");
+    }
+    const deniedEverywhere = new Set(
+        denies.filter((s) => list(s.Resource).includes("*")).flatMap((s) => list(s.Action)),
+    );
+    const missing = OPERATOR_DENIED_ACTIONS.filter(
+        (a) => !deniedEverywhere.has(a) && !deniedEverywhere.has("ssm:*"),
+    );
+    if (missing.length > 0) {
+        gaps.push(`a Deny on "*" of ${missing.join(", ")}`);
+    }
+    return gaps;
+}
+
+function operatorGroupsCarryTheDenies(args: StackValidationArgs, report: ReportViolation): void {
+    const groupPolicies = args.resources.filter(
+        (r) => r.type === "aws:iam/groupPolicy:GroupPolicy",
+    );
+    for (const group of args.resources.filter((r) => r.type === "aws:iam/group:Group")) {
+        const name = String(group.props.name ?? "");
+        if (levelOfGroup(name) !== "operator") {
+            continue;
+        }
+        const gaps = operatorDenyGaps(groupPolicies.filter((p) => p.props.group === name));
+        if (gaps.length > 0) {
+            report(`operator group ${name} lacks ${gaps.join("; ")}`, group.urn);
+        }
+    }
+}
+
+interface DocumentContent {
+    parameters?: Record<string, ParameterRule & { interpolationType?: string }>;
+    mainSteps?: { inputs?: { runCommand?: unknown } }[];
+}
+
+/** Values must reach commands as data: ENV_VAR on every String parameter, no free-text {{ }} splice. */
+function documentPassesParametersByEnvironment(
+    content: DocumentContent,
+    report: (message: string) => void,
+): void {
+    const parameters = content.parameters ?? {};
+    for (const [name, p] of Object.entries(parameters)) {
+        if (p.type === "String" && p.interpolationType !== "ENV_VAR") {
+            report(
+                `String parameter ${name} is not passed by environment variable: set interpolationType "ENV_VAR"`,
+            );
+        }
+    }
+    const commands = (content.mainSteps ?? []).flatMap((step) => {
+        const run = step.inputs?.runCommand;
+        return Array.isArray(run) ? run.map(String) : [];
+    });
+    for (const name of unsafeSplices(commands, parameters)) {
+        report(
+            `a command splices String parameter ${name} with {{ ${name} }}: read it as "$SSM_${name}" (PowerShell: $env:SSM_${name})`,
+        );
+    }
+}
+
 export const pack = new PolicyPack("ssm-access-guardrails", {
     policies: [
         {
@@ -154,6 +231,34 @@ export const pack = new PolicyPack("ssm-access-guardrails", {
             description: "Only the admin group may hold ssm:* (or *).",
             enforcementLevel: "mandatory",
             validateStack: nonAdminsGetNoSsmStar,
+        },
+        {
+            name: "operator-groups-carry-complete-deny",
+            description:
+                "Every operator group denies SendCommand beyond its documents and tagged instances, and every other way to run code.",
+            enforcementLevel: "mandatory",
+            validateStack: operatorGroupsCarryTheDenies,
+        },
+        {
+            name: "documents-pass-parameters-by-environment",
+            description:
+                "Every Command document passes String parameters by environment variable (ENV_VAR), never spliced with {{ }} unless an allow-list.",
+            enforcementLevel: "mandatory",
+            validateResource: (args, report) => {
+                if (
+                    args.type !== "aws:ssm/document:Document" ||
+                    typeof args.props.content !== "string"
+                ) {
+                    return;
+                }
+                let content: DocumentContent;
+                try {
+                    content = JSON.parse(args.props.content);
+                } catch {
+                    return;
+                }
+                documentPassesParametersByEnvironment(content, report);
+            },
         },
         {
             name: "deprecated-instance-policy",

@@ -13,6 +13,8 @@ export interface PolicyStatement {
     Principal?: { Service: string | string[] };
     Action: string | string[];
     Resource?: string | string[];
+    /** Every resource except these (for a Deny that must cover what is not listed). */
+    NotResource?: string | string[];
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -27,7 +27,12 @@ export interface ParameterRule {
     allowedPattern?: string;
 }
 
-export type Refusal = { construct: string; safeForm: string };
+/** Why a parameter was refused: the unsafe construct, a safe form, and which setting holds it. */
+export type Refusal = {
+    construct: string;
+    safeForm: string;
+    about: "allowedValues" | "allowedPattern" | "type";
+};
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /**
@@ -212,6 +217,7 @@ export function patternRefusal(pattern: string, platform: Platform): Refusal | u
             const safe = words?.every((w) => !wordProblem(w, platform));
             const example = JSON.stringify(`${words?.[0] ?? "x"}; reboot`);
             return {
+                about: "allowedPattern",
                 construct: `top-level alternation: ${alts[0].raw} alone matches ${example}`,
                 safeForm: safe ? `^(?:${words!.join("|")})$` : classSafeForm([], platform),
             };
@@ -238,7 +244,11 @@ export function patternRefusal(pattern: string, platform: Platform): Refusal | u
         return undefined;
     } catch (e) {
         if (!(e instanceof Refused)) throw e;
-        return { construct: e.message, safeForm: classSafeForm(seen, platform) };
+        return {
+            about: "allowedPattern",
+            construct: e.message,
+            safeForm: classSafeForm(seen, platform),
+        };
     }
 }
 
@@ -252,12 +262,15 @@ export function unsafeParameterReason(
     for (const v of values) {
         const why = wordProblem(v, platform);
         const words = `words of [${SAFE_CHARS[platform].replace(ALNUM, "A-Za-z0-9")}] not led by '-'`;
-        if (why)
-            return { construct: `allowed value ${JSON.stringify(v)}: ${why}`, safeForm: words };
+        if (why) {
+            const construct = `allowed value ${JSON.stringify(v)}: ${why}`;
+            return { about: "allowedValues", construct, safeForm: words };
+        }
     }
     if (param.allowedPattern !== undefined) return patternRefusal(param.allowedPattern, platform);
     if (values.length > 0) return undefined;
     return {
+        about: "type",
         construct: "free-form String (no allowedValues or allowedPattern): a shell by another name",
         safeForm: classSafeForm([], platform),
     };

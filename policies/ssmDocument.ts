@@ -1,4 +1,17 @@
-/** SSM Command documents (schema 2.2) built from stack configuration. No Pulumi inside. */
+/**
+ * SSM Command documents (schema 2.2) built from stack configuration. No Pulumi inside.
+ *
+ * Every String parameter is declared with `interpolationType: "ENV_VAR"`: SSM Agent 3.3.2746.0 and
+ * later then also export its value as the environment variable `SSM_<Name>` ("Data elements and
+ * parameters", https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html;
+ * AWS blog "Run Command now supports interpolating parameters into environment variables",
+ * https://aws.amazon.com/blogs/mt/aws-systems-manager-run-command-now-supports-interpolating-parameters-into-environment-variables).
+ * It does not change `{{ Name }}`: that is still pasted raw into the script (the agent's
+ * `ReplaceAllString` in agent/framework/docparser/parameters/parameters.go), so commands read
+ * `"$SSM_Name"` (sh) or `$env:SSM_Name` (PowerShell) instead, and config/runCommand.ts refuses a
+ * `{{ }}` splice of any String parameter that is not an allowedValues list (unsafeSplices).
+ */
+import type { Platform } from "./parameterSafety";
 
 export interface DocumentParameter {
     type: "String" | "Integer" | "Boolean";
@@ -11,18 +24,27 @@ export interface DocumentParameter {
 export interface CommandDocumentSpec {
     name: string;
     description: string;
-    platform: "Linux" | "Windows";
+    platform: Platform;
     parameters: Record<string, DocumentParameter>;
     commands: string[];
 }
 
+/** The agent accepts only these parameter names (ValidParameters in parameters.go). */
+export const PARAMETER_NAME = /^[a-zA-Z0-9]+$/;
+
 /** The document content SSM stores: one run-script step for the platform. */
 export function commandDocumentContent(spec: CommandDocumentSpec): Record<string, unknown> {
     const linux = spec.platform === "Linux";
+    const parameters = Object.fromEntries(
+        Object.entries(spec.parameters).map(([name, p]) => [
+            name,
+            p.type === "String" ? { ...p, interpolationType: "ENV_VAR" } : p,
+        ]),
+    );
     return {
         schemaVersion: "2.2",
         description: spec.description,
-        parameters: spec.parameters,
+        parameters,
         mainSteps: [
             {
                 action: linux ? "aws:runShellScript" : "aws:runPowerShellScript",
@@ -34,57 +56,23 @@ export function commandDocumentContent(spec: CommandDocumentSpec): Record<string
     };
 }
 
-/** Strings a constrained parameter must never accept: each would let a caller run a shell. */
-export const SHELL_PROBES = [
-    "x; id",
-    "x && id",
-    "x | id",
-    "$(id)",
-    "`id`",
-    "x\nid",
-    "x > /etc/passwd",
-    "../../etc/shadow",
-];
-
-/**
- * Why a parameter is not constrained enough to hand to a non-administrator, or undefined when it
- * is. Integer and Boolean parameters are constrained by their type. A String parameter needs
- * allowed values, or an anchored pattern that rejects every shell probe.
- */
-export function unconstrainedReason(param: DocumentParameter): string | undefined {
-    if (param.type !== "String") {
-        return undefined;
-    }
-    if (param.allowedValues && param.allowedValues.length > 0) {
-        const bad = param.allowedValues.find((v) => /[;&|`$<>\n\\]/.test(v));
-        return bad === undefined
-            ? undefined
-            : `allowed value ${JSON.stringify(bad)} contains shell syntax`;
-    }
-    if (!param.allowedPattern) {
-        return "free-form text is a shell by another name";
-    }
-    if (!param.allowedPattern.startsWith("^") || !param.allowedPattern.endsWith("$")) {
-        return "allowedPattern must be anchored with ^ and $";
-    }
-    let pattern: RegExp;
-    try {
-        pattern = new RegExp(param.allowedPattern);
-    } catch {
-        return "allowedPattern is not a valid regular expression";
-    }
-    const accepted = SHELL_PROBES.find((probe) => pattern.test(probe));
-    return accepted === undefined
-        ? undefined
-        : `allowedPattern accepts ${JSON.stringify(accepted)}`;
+/** How a command reads parameter `name` without the shell parsing its value. */
+export function environmentReference(name: string, platform: Platform): string {
+    return platform === "Linux" ? `"$SSM_${name}"` : `$env:SSM_${name}`;
 }
 
-/** Names of {{ parameter }} references in the commands. */
+/**
+ * Names of parameters the commands use: `{{ Name }}` splices and `SSM_Name` environment variables
+ * (`$SSM_Name`, `${SSM_Name}`, `$env:SSM_Name`). Parameter Store references ({{ssm:/x}}) are not
+ * document parameters and are skipped.
+ */
 export function referencedParameters(commands: string[]): string[] {
     const names = new Set<string>();
     for (const command of commands) {
-        for (const m of command.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) {
-            names.add(m[1]);
+        for (const m of command.matchAll(
+            /\{\{\s*([A-Za-z0-9_]+)\s*\}\}|\$(?:[eE][nN][vV]:|\{)?SSM_([A-Za-z0-9_]+)/g,
+        )) {
+            names.add(m[1] ?? m[2]);
         }
     }
     return [...names];

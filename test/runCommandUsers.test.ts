@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { RunCommandUsers, RunCommandUsersArgs } from "../components/runCommandUsers";
 import { ACCOUNT, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 import { assertValidIdentityPolicy } from "./support/iam";
@@ -43,11 +44,86 @@ const DOC_ARN = `arn:aws:ssm:us-east-1:${ACCOUNT}:document/RestartService`;
 const INSTANCE = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`;
 // The simulator needs an account in a document ARN; AWS-owned documents have none, and the Deny's
 // pattern (account *) matches either form.
-const SHELL_DOC = `arn:aws:ssm:us-east-1:${ACCOUNT}:document/AWS-RunShellScript`;
+const doc = (name: string) => `arn:aws:ssm:us-east-1:${ACCOUNT}:document/${name}`;
+const SHELL_DOC = doc("AWS-RunShellScript");
+const MANAGED_INSTANCE = `arn:aws:ssm:us-east-1:${ACCOUNT}:managed-instance/mi-0123456789abcdef0`;
+const AUTOMATION = `arn:aws:ssm:us-east-1:${ACCOUNT}:automation-execution/0123`;
+const TAGGED = { "ssm:resourceTag/ssm-access:operators": "web" };
+const OTHER_TAG = { "ssm:resourceTag/ssm-access:operators": "db" };
+const OUTPUT = {
+    outputBucket: "ssm-out",
+    outputKeyPrefix: "run-command/",
+    logGroupName: "/ssm/out",
+};
+const BUCKET = "arn:aws:s3:::ssm-out";
+const LOG_GROUP = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ssm/out`;
+// Written out, not imported from policies/users.ts, so the test does not trust the code's own list.
+const DENIED = [
+    "ssm:StartSession",
+    "ssm:ResumeSession",
+    "ssm:StartAutomationExecution",
+    "ssm:StartChangeRequestExecution",
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
+    "ssm:CreateDocument",
+    "ssm:UpdateDocument",
+    "ssm:UpdateDocumentDefaultVersion",
+    "ssm:UpdateDocumentMetadata",
+    "ssm:DeleteDocument",
+];
+// AWS's AmazonSSMFullAccess managed policy, transcribed (not produced by the code under test) as
+// published at https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMFullAccess.html
+// and copied verbatim in public repositories (found by code search for its
+// "AWSServiceRoleForAmazonSSM*" statements). Its first statement is what could widen an operator.
+const SSM_FULL_ACCESS_DOCUMENT = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Action: [
+                "cloudwatch:PutMetricData",
+                "ds:CreateComputer",
+                "ds:DescribeDirectories",
+                "ec2:DescribeInstanceStatus",
+                "logs:*",
+                "ssm:*",
+                "ec2messages:*",
+            ],
+            Resource: "*",
+        },
+        {
+            Effect: "Allow",
+            Action: "iam:CreateServiceLinkedRole",
+            Resource:
+                "arn:aws:iam::*:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM*",
+            Condition: { StringLike: { "iam:AWSServiceName": "ssm.amazonaws.com" } },
+        },
+        {
+            Effect: "Allow",
+            Action: ["iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus"],
+            Resource:
+                "arn:aws:iam::*:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM*",
+        },
+        {
+            Effect: "Allow",
+            Action: [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            Resource: "*",
+        },
+    ],
+};
 
+/** The level's own inline policy (not the optional RunCommandHardening one). */
 function groupPolicy(level: string): any {
     const p = ofType("aws:iam/groupPolicy:GroupPolicy").find(
-        (r) => r.inputs.group === `ssm-access-test-${level}`,
+        (r) =>
+            r.inputs.group === `ssm-access-test-${level}` &&
+            r.inputs.name !== "RunCommandHardening",
     );
     return p && JSON.parse(p.inputs.policy);
 }
@@ -111,7 +187,7 @@ describe("RunCommandUsers", () => {
         assert.deepStrictEqual(userScoped, []);
     });
 
-    it("gives operators exactly their documents, tagged instances, the read actions and the shell Deny", async () => {
+    it("gives operators their documents, tagged instances, the read actions and the complete Deny", async () => {
         new RunCommandUsers("u", BASE);
         await settled();
         const doc = groupPolicy("operator");
@@ -132,81 +208,233 @@ describe("RunCommandUsers", () => {
             {
                 Sid: "ReadTheseDocuments",
                 Effect: "Allow",
-                Action: ["ssm:DescribeDocument", "ssm:GetDocument"],
+                Action: [
+                    "ssm:DescribeDocument",
+                    "ssm:GetDocument",
+                    "ssm:DescribeDocumentParameters",
+                    "ssm:ListDocumentVersions",
+                ],
                 Resource: [DOC_ARN],
             },
             {
-                Sid: "FollowCommands",
+                Sid: "FollowAndCancelCommands",
                 Effect: "Allow",
                 Action: [
                     "ssm:ListCommands",
                     "ssm:ListCommandInvocations",
                     "ssm:GetCommandInvocation",
+                    "ssm:CancelCommand",
+                    "ssm:ListDocuments",
                     "ssm:DescribeInstanceInformation",
+                    "ssm:DescribeInstanceProperties",
                     "ec2:DescribeInstanceStatus",
                 ],
                 Resource: "*",
             },
             {
-                Sid: "DenyShellDocuments",
+                Sid: "DenySendOutsideTheseResources",
                 Effect: "Deny",
                 Action: ["ssm:SendCommand"],
-                Resource: [
-                    "arn:aws:ssm:*:*:document/AWS-RunShellScript",
-                    "arn:aws:ssm:*:*:document/AWS-RunPowerShellScript",
-                ],
+                NotResource: [DOC_ARN, "arn:aws:ec2:*:*:instance/*"],
+            },
+            {
+                Sid: "DenySendToUntaggedInstances",
+                Effect: "Deny",
+                Action: ["ssm:SendCommand"],
+                Resource: "arn:aws:ec2:*:*:instance/*",
+                Condition: { StringNotEquals: { "ssm:resourceTag/ssm-access:operators": "web" } },
+            },
+            {
+                Sid: "DenyOtherWaysToRunCode",
+                Effect: "Deny",
+                Action: DENIED,
+                Resource: "*",
             },
         ]);
-        const actions = doc.Statement.flatMap((s: { Action: string[] }) => s.Action);
+        const allowed = doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow");
         assert.ok(
-            !actions.some((a: string) => a.endsWith("*")),
-            "operators get no wildcard action such as ssm:*",
+            !allowed
+                .flatMap((s: { Action: string[] }) => s.Action)
+                .some((a: string) => a.endsWith("*")),
+            "operators are allowed no wildcard action such as ssm:*",
         );
         await assertValidIdentityPolicy(doc);
     });
 
-    it("lets operators send their document to tagged instances only, never the shell (IAM simulation)", async () => {
+    it("with output settings, lets operators name the output bucket and read output under the prefix and group", async () => {
+        new RunCommandUsers("u", { ...BASE, output: OUTPUT });
+        await settled();
+        const statements = groupPolicy("operator").Statement;
+        const bySid = (sid: string) => statements.find((s: { Sid: string }) => s.Sid === sid);
+        assert.deepStrictEqual(bySid("SendOnlyTheseDocuments").Resource, [DOC_ARN, BUCKET]);
+        assert.deepStrictEqual(bySid("DenySendOutsideTheseResources").NotResource, [
+            DOC_ARN,
+            "arn:aws:ec2:*:*:instance/*",
+            BUCKET,
+        ]);
+        assert.deepStrictEqual(
+            statements.filter((s: { Sid: string }) => /Output/.test(s.Sid)),
+            [
+                {
+                    Sid: "ReadCommandOutputObjects",
+                    Effect: "Allow",
+                    Action: ["s3:GetObject"],
+                    Resource: "arn:aws:s3:::ssm-out/run-command/*",
+                },
+                {
+                    Sid: "ListCommandOutput",
+                    Effect: "Allow",
+                    Action: ["s3:ListBucket"],
+                    Resource: BUCKET,
+                    Condition: { StringLike: { "s3:prefix": "run-command/*" } },
+                },
+                {
+                    Sid: "ReadCommandOutputLogGroup",
+                    Effect: "Allow",
+                    Action: ["logs:DescribeLogStreams", "logs:FilterLogEvents"],
+                    Resource: "arn:aws:logs:*:*:log-group:/ssm/out",
+                },
+                {
+                    Sid: "ReadCommandOutputLogStreams",
+                    Effect: "Allow",
+                    Action: ["logs:GetLogEvents"],
+                    Resource: "arn:aws:logs:*:*:log-group:/ssm/out:log-stream:*",
+                },
+            ],
+        );
+        await assertValidIdentityPolicy(groupPolicy("operator"));
+    });
+});
+
+describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)", () => {
+    let op: object[];
+    let opWithOutput: object[];
+    before(async () => {
+        recorded.length = 0;
         new RunCommandUsers("u", BASE);
         await settled();
-        const op = [groupPolicy("operator")];
-        const tagged = { "ssm:resourceTag/ssm-access:operators": "web" };
-        assert.strictEqual(await decide(op, "ssm:SendCommand", DOC_ARN), "Allowed");
-        assert.strictEqual(await decide(op, "ssm:SendCommand", INSTANCE, tagged), "Allowed");
+        op = [groupPolicy("operator")];
+        recorded.length = 0;
+        new RunCommandUsers("u", { ...BASE, output: OUTPUT });
+        await settled();
+        opWithOutput = [groupPolicy("operator")];
+    });
+
+    type Case = [string, string, string, Record<string, string>?];
+    const allowed: Case[] = [
+        ["ssm:SendCommand", DOC_ARN, "its document"],
+        ["ssm:SendCommand", INSTANCE, "a tagged instance", TAGGED],
+        ["ssm:GetDocument", DOC_ARN, "reading its document"],
+        ["ssm:DescribeDocumentParameters", DOC_ARN, "the console's parameter form"],
+        ["ssm:ListDocumentVersions", DOC_ARN, "its document's versions"],
+        ["ssm:ListDocuments", "*", "the console's document list"],
+        ["ssm:DescribeInstanceProperties", "*", "the console's node list"],
+        ["ssm:ListCommands", "*", "following commands"],
+        ["ssm:GetCommandInvocation", "*", "a command's output"],
+        ["ssm:CancelCommand", "*", "cancelling a command"],
+    ];
+    const confined: Case[] = [
+        ["ssm:SendCommand", SHELL_DOC, "AWS-RunShellScript"],
+        ["ssm:SendCommand", doc("AWS-RunRemoteScript"), "AWS-RunRemoteScript"],
+        ["ssm:SendCommand", doc("AWS-RunDocument"), "AWS-RunDocument"],
+        ["ssm:SendCommand", doc("AWS-ApplyAnsiblePlaybooks"), "AWS-ApplyAnsiblePlaybooks"],
+        ["ssm:SendCommand", doc("SomeoneElsesDocument"), "another document in the account"],
+        ["ssm:SendCommand", INSTANCE, "an instance without the tag"],
+        ["ssm:SendCommand", INSTANCE, "an instance with another tag value", OTHER_TAG],
+        ["ssm:SendCommand", MANAGED_INSTANCE, "a hybrid managed instance"],
+        ["ssm:SendCommand", "arn:aws:s3:::any-bucket", "an output bucket (none configured)"],
+        ["ssm:StartSession", INSTANCE, "a shell by Session Manager", TAGGED],
+        ["ssm:StartAutomationExecution", AUTOMATION, "an Automation"],
+        ["ssm:CreateAssociation", DOC_ARN, "an association"],
+        ["ssm:CreateDocument", doc("NewDocument"), "a new document"],
+        ["ssm:UpdateDocument", DOC_ARN, "editing its document"],
+        ["ssm:UpdateDocumentDefaultVersion", DOC_ARN, "switching its document's version"],
+        ["ssm:DeleteDocument", DOC_ARN, "deleting its document"],
+    ];
+
+    for (const [action, resource, what, context] of allowed) {
+        it(`allows ${action} on ${what}`, async () => {
+            assert.strictEqual(await decide(op, action, resource, context), "Allowed");
+        });
+    }
+    for (const [action, resource, what, context] of confined) {
+        it(`denies ${action} on ${what} explicitly, even beside AmazonSSMFullAccess`, async () => {
+            assert.strictEqual(
+                await decide([...op, SSM_FULL_ACCESS_DOCUMENT], action, resource, context),
+                "ExplicitlyDenied",
+            );
+        });
+    }
+    it("still lets an operator with AmazonSSMFullAccess run its document on tagged instances", async () => {
+        const both = [...op, SSM_FULL_ACCESS_DOCUMENT];
+        assert.strictEqual(await decide(both, "ssm:SendCommand", DOC_ARN), "Allowed");
+        assert.strictEqual(await decide(both, "ssm:SendCommand", INSTANCE, TAGGED), "Allowed");
+    });
+    it("denies reading another document", async () => {
         assert.strictEqual(
-            await decide(op, "ssm:SendCommand", INSTANCE, {
-                "ssm:resourceTag/ssm-access:operators": "db",
-            }),
+            await decide(op, "ssm:GetDocument", doc("SomeoneElsesDocument")),
             "ImplicitlyDenied",
         );
-        assert.strictEqual(await decide(op, "ssm:SendCommand", INSTANCE), "ImplicitlyDenied");
-        assert.strictEqual(await decide(op, "ssm:SendCommand", SHELL_DOC), "ExplicitlyDenied");
-        assert.strictEqual(
-            await decide(op, "ssm:SendCommand", `arn:aws:ssm:us-east-1:${ACCOUNT}:document/Other`),
-            "ImplicitlyDenied",
-        );
-        // Even next to the admin policy, the Deny keeps the shell closed.
-        assert.strictEqual(
-            await decide([...op, groupPolicy("admin")], "ssm:SendCommand", SHELL_DOC),
+    });
+
+    // With outputBucket: SendCommand is authorized against the bucket too (it is an optional
+    // resource type of SendCommand), so naming the stack's bucket must be allowed, any other not.
+    const output: [string, string, string, Record<string, string> | undefined, string][] = [
+        ["ssm:SendCommand", BUCKET, "the stack's output bucket", undefined, "Allowed"],
+        [
+            "ssm:SendCommand",
+            "arn:aws:s3:::elsewhere",
+            "another bucket",
+            undefined,
             "ExplicitlyDenied",
-        );
-    });
-
-    it("lets read-only users send no command at all (IAM simulation)", async () => {
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", DOC_ARN),
-            "ImplicitlyDenied",
-        );
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:SendCommand", SHELL_DOC),
-            "ImplicitlyDenied",
-        );
-        assert.strictEqual(
-            await decide([SSM_READ_ONLY_DOCUMENT], "ssm:ListCommands", "*"),
+        ],
+        [
+            "s3:GetObject",
+            `${BUCKET}/run-command/cmd-1/i-0abc/stdout`,
+            "output under the prefix",
+            undefined,
             "Allowed",
-        );
-    });
+        ],
+        [
+            "s3:GetObject",
+            `${BUCKET}/secrets/db.env`,
+            "an object outside the prefix",
+            undefined,
+            "ImplicitlyDenied",
+        ],
+        ["s3:ListBucket", BUCKET, "the prefix", { "s3:prefix": "run-command/cmd-1/" }, "Allowed"],
+        [
+            "s3:ListBucket",
+            BUCKET,
+            "another prefix",
+            { "s3:prefix": "secrets/" },
+            "ImplicitlyDenied",
+        ],
+        [
+            "logs:GetLogEvents",
+            `${LOG_GROUP}:log-stream:cmd-1/i-0abc/aws-runShellScript/stdout`,
+            "a stream of the group",
+            undefined,
+            "Allowed",
+        ],
+        [
+            "logs:GetLogEvents",
+            `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/audit:log-stream:x`,
+            "another group's stream",
+            undefined,
+            "ImplicitlyDenied",
+        ],
+        ["logs:FilterLogEvents", LOG_GROUP, "the group", undefined, "Allowed"],
+    ];
+    for (const [action, resource, what, context, expected] of output) {
+        it(`with output settings, ${expected === "Allowed" ? "allows" : "denies"} ${action} on ${what}`, async () => {
+            assert.strictEqual(await decide(opWithOutput, action, resource, context), expected);
+        });
+    }
+});
 
-    it("creates the operator document as a schema 2.2 Command document with the constrained parameter", async () => {
+describe("RunCommandUsers: documents and access keys", () => {
+    it("creates the operator document as a schema 2.2 Command document, String parameters by environment variable", async () => {
         new RunCommandUsers("u", BASE);
         await settled();
         const doc = one("aws:ssm/document:Document");
@@ -219,6 +447,7 @@ describe("RunCommandUsers", () => {
                     type: "String",
                     description: "Service",
                     allowedValues: ["nginx", "app"],
+                    interpolationType: "ENV_VAR",
                 },
             },
             mainSteps: [
@@ -230,6 +459,38 @@ describe("RunCommandUsers", () => {
                 },
             ],
         });
+    });
+
+    it("leaves Integer and Boolean parameters without interpolationType (it is for String values)", async () => {
+        const typed = {
+            ...RESTART,
+            parameters: {
+                Seconds: { type: "Integer" as const, description: "s" },
+                Force: { type: "Boolean" as const, description: "f" },
+            },
+        };
+        new RunCommandUsers("u", { ...BASE, documents: [typed] });
+        await settled();
+        const content = JSON.parse(one("aws:ssm/document:Document").inputs.content);
+        assert.deepStrictEqual(content.parameters, typed.parameters);
+    });
+
+    it("replaces a document whose content changes, deleting it first: no older version stays runnable", async () => {
+        const options: pulumi.CustomResourceOptions[] = [];
+        const capture: pulumi.ResourceTransformation = (a) => {
+            if (a.type === "aws:ssm/document:Document") options.push(a.opts);
+            return undefined;
+        };
+        const looser = { ...RESTART, commands: ["systemctl restart {{ Service }}", "id"] };
+        new RunCommandUsers("u", BASE, { transformations: [capture] });
+        new RunCommandUsers("v", { ...BASE, documents: [looser] }, { transformations: [capture] });
+        await settled();
+        const contents = ofType("aws:ssm/document:Document").map((d) => d.inputs.content);
+        assert.deepStrictEqual(
+            options.map((o) => [o.deleteBeforeReplace, o.replacementTrigger]),
+            contents.map((c) => [true, createHash("sha256").update(c).digest("hex")]),
+        );
+        assert.notStrictEqual(options[0].replacementTrigger, options[1].replacementTrigger);
     });
 
     it("creates one access key per slot, its secret always a Pulumi secret", async () => {
@@ -284,5 +545,162 @@ describe("RunCommandUsers", () => {
             ["u-key-alice-2026-11", "u-key-alice-2027-05"],
             "the old slot's resource name is unchanged",
         );
+    });
+});
+
+describe("RunCommandUsers: read-only", () => {
+    let denies: any;
+    let readOnly: object[];
+    before(async () => {
+        recorded.length = 0;
+        new RunCommandUsers("u", BASE);
+        await settled();
+        denies = groupPolicy("read-only");
+        readOnly = [SSM_READ_ONLY_DOCUMENT, denies];
+    });
+
+    it("gives the read-only group an explicit Deny of Parameter Store values", async () => {
+        assert.deepStrictEqual(denies.Statement, [
+            {
+                Sid: "DenyParameterValues",
+                Effect: "Deny",
+                Action: [
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                    "ssm:GetParameterHistory",
+                ],
+                Resource: "*",
+            },
+        ]);
+        await assertValidIdentityPolicy(denies);
+    });
+
+    const parameter = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-password`;
+    const cases: [string, string, string][] = [
+        ["ssm:GetParameter", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParameters", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParametersByPath", parameter, "ExplicitlyDenied"],
+        ["ssm:GetParameterHistory", parameter, "ExplicitlyDenied"],
+        ["ssm:SendCommand", DOC_ARN, "ImplicitlyDenied"],
+        ["ssm:SendCommand", SHELL_DOC, "ImplicitlyDenied"],
+        ["ssm:StartSession", INSTANCE, "ImplicitlyDenied"],
+        ["ssm:DescribeParameters", "*", "Allowed"],
+        ["ssm:DescribeInstanceInformation", "*", "Allowed"],
+        // What IAM cannot scope: every command's parameters and output.
+        ["ssm:ListCommands", "*", "Allowed"],
+        ["ssm:GetCommandInvocation", "*", "Allowed"],
+    ];
+    for (const [action, resource, expected] of cases) {
+        it(`${expected === "Allowed" ? "allows" : "denies"} ${action} on ${resource} (IAM simulation)`, async () => {
+            assert.strictEqual(await decide(readOnly, action, resource), expected);
+        });
+    }
+});
+
+describe("RunCommandUsers: optional hardening", () => {
+    const hardened = (): Record<string, any> =>
+        Object.fromEntries(
+            ofType("aws:iam/groupPolicy:GroupPolicy")
+                .filter((p) => p.inputs.name === "RunCommandHardening")
+                .map((p) => [p.inputs.group, JSON.parse(p.inputs.policy)]),
+        );
+
+    it("adds no hardening policy by default", async () => {
+        new RunCommandUsers("u", BASE);
+        await settled();
+        assert.deepStrictEqual(hardened(), {});
+    });
+
+    it("denies every group requests to other regions, for the caller's own requests only", async () => {
+        new RunCommandUsers("u", { ...BASE, hardening: { allowedRegions: ["eu-west-1"] } });
+        await settled();
+        const policies = hardened();
+        assert.deepStrictEqual(Object.keys(policies).sort(), [
+            "ssm-access-test-admin",
+            "ssm-access-test-operator",
+            "ssm-access-test-read-only",
+        ]);
+        for (const policy of Object.values(policies)) {
+            assert.deepStrictEqual(policy.Statement, [
+                {
+                    Sid: "DenyOtherRegions",
+                    Effect: "Deny",
+                    Action: ["ssm:*", "ec2:*", "logs:*"],
+                    Resource: "*",
+                    Condition: {
+                        StringNotEquals: { "aws:RequestedRegion": ["eu-west-1"] },
+                        BoolIfExists: { "aws:ViaAWSService": "false" },
+                    },
+                },
+            ]);
+            await assertValidIdentityPolicy(policy);
+        }
+    });
+
+    it("requires MFA of admins only", async () => {
+        new RunCommandUsers("u", { ...BASE, hardening: { requireMfa: true } });
+        await settled();
+        assert.deepStrictEqual(Object.keys(hardened()), ["ssm-access-test-admin"]);
+    });
+
+    describe("IAM simulation", () => {
+        let admin: object[];
+        let operator: object[];
+        before(async () => {
+            recorded.length = 0;
+            new RunCommandUsers("u", {
+                ...BASE,
+                hardening: { requireMfa: true, allowedRegions: ["us-east-1"] },
+            });
+            await settled();
+            admin = [groupPolicy("admin"), hardened()["ssm-access-test-admin"]];
+            operator = [groupPolicy("operator"), hardened()["ssm-access-test-operator"]];
+        });
+        const cases: [string, () => object[], string, Record<string, string>, string][] = [
+            [
+                "an admin without MFA (long-term keys)",
+                () => admin,
+                SHELL_DOC,
+                {},
+                "ExplicitlyDenied",
+            ],
+            [
+                "an admin whose session has no MFA",
+                () => admin,
+                SHELL_DOC,
+                { "aws:MultiFactorAuthPresent": "false" },
+                "ExplicitlyDenied",
+            ],
+            [
+                "an admin with an MFA session",
+                () => admin,
+                SHELL_DOC,
+                { "aws:MultiFactorAuthPresent": "true", "aws:RequestedRegion": "us-east-1" },
+                "Allowed",
+            ],
+            [
+                "an operator in an allowed region",
+                () => operator,
+                DOC_ARN,
+                { "aws:RequestedRegion": "us-east-1" },
+                "Allowed",
+            ],
+            [
+                "an operator in another region",
+                () => operator,
+                DOC_ARN,
+                { "aws:RequestedRegion": "eu-west-1" },
+                "ExplicitlyDenied",
+            ],
+        ];
+        for (const [who, policies, resource, context, expected] of cases) {
+            it(`SendCommand by ${who}: ${expected}`, async () => {
+                assert.strictEqual(
+                    await decide(policies(), "ssm:SendCommand", resource, context),
+                    expected,
+                );
+            });
+        }
     });
 });

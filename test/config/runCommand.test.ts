@@ -38,6 +38,38 @@ describe("config/runCommand: users, documents and operators", () => {
         });
     });
 
+    it("passes the output bucket, prefix and log group to the users, for operators to read output", async () => {
+        const cfg = await parseStackConfig("dev", "us-east-1", {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+        });
+        assert.deepStrictEqual(cfg.runCommand.output, {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+        });
+    });
+
+    it("reads the optional hardening, off by default", async () => {
+        const off = await parseStackConfig("dev", "us-east-1", {});
+        assert.deepStrictEqual(off.runCommand.hardening, { allowedRegions: [], requireMfa: false });
+        const on = await parseStackConfig("dev", "us-east-1", {
+            allowedRegions: ["us-east-1", "eu-west-1"],
+            requireMfa: true,
+        });
+        assert.deepStrictEqual(on.runCommand.hardening, {
+            allowedRegions: ["us-east-1", "eu-west-1"],
+            requireMfa: true,
+        });
+    });
+
+    it("rejects an allowed region that is not a region", async () => {
+        assert.deepStrictEqual(await problems({ allowedRegions: ["us-east-1", "Frankfurt"] }), [
+            'ssm-access:allowedRegions[1] = "Frankfurt": must be an AWS region such as us-east-1',
+        ]);
+    });
+
     it("rejects an unknown level", async () => {
         assert.deepStrictEqual(await problems({ users: [{ name: "a", level: "root" }] }), [
             'ssm-access:users[0].level = "root": must be one of "admin", "read-only", "operator"',
@@ -73,41 +105,129 @@ describe("config/runCommand: users, documents and operators", () => {
         ]);
     });
 
-    it("rejects a free-form document parameter as a shell by another name", async () => {
-        const doc = { ...RESTART_DOC, parameters: { Service: { description: "Service" } } };
-        assert.match(
-            (await problems({ documents: [doc] }))[0],
-            /^ssm-access:documents\[0\].parameters.Service = .*: free-form text is a shell by another name/,
-        );
-    });
-
-    it("rejects an unanchored pattern and a pattern that lets shell syntax through", async () => {
-        const withPattern = (allowedPattern: string) => ({
-            ...RESTART_DOC,
-            parameters: { Service: { description: "Service", allowedPattern } },
-        });
-        assert.match(
-            (await problems({ documents: [withPattern("[a-z]+")] }))[0],
-            /allowedPattern must be anchored with \^ and \$/,
-        );
-        assert.match(
-            (await problems({ documents: [withPattern("^.*$")] }))[0],
-            /allowedPattern accepts "x; id"/,
-        );
-        assert.deepStrictEqual(
-            await problems({ documents: [withPattern("^[a-z0-9-]{1,32}$")] }),
-            [],
-        );
-    });
-
     it("rejects commands that use an undeclared parameter", async () => {
         const doc = { ...RESTART_DOC, commands: ["systemctl restart {{ Unit }}"] };
+        assert.deepStrictEqual(await problems({ documents: [doc] }), [
+            'ssm-access:documents[0].commands[0] = "systemctl restart {{ Unit }}": uses parameter "Unit", which the document does not declare under parameters',
+        ]);
+    });
+
+    it("rejects an environment variable of an undeclared parameter (a typo reads as empty)", async () => {
+        const doc = { ...RESTART_DOC, commands: ['systemctl restart "$SSM_Servcie"'] };
         assert.match(
             (await problems({ documents: [doc] }))[0],
-            /documents\[0\].commands = "\{\{ Unit \}\}": uses parameter "Unit", which the document does not declare/,
+            /commands\[0\] = .*: uses parameter "Servcie", which the document does not declare/,
         );
     });
 
+    it("rejects a parameter name SSM Agent would refuse", async () => {
+        const doc = {
+            ...RESTART_DOC,
+            parameters: { Service_Name: RESTART_DOC.parameters.Service },
+            commands: ["systemctl restart {{ Service_Name }}"],
+        };
+        assert.deepStrictEqual(await problems({ documents: [doc] }), [
+            'ssm-access:documents[0].parameters.Service_Name = "Service_Name": is not a name SSM Agent accepts: use letters and digits only (e.g. ServiceName)',
+        ]);
+    });
+});
+
+/** A document with one parameter, read from its environment variable. */
+const withParameter = (Service: object, platform = "Linux") => ({
+    name: "RestartService",
+    platform,
+    parameters: { Service: { description: "Service", ...Service } },
+    commands: [
+        platform === "Linux"
+            ? 'systemctl restart "$SSM_Service"'
+            : "Restart-Service $env:SSM_Service",
+    ],
+});
+
+describe("config/runCommand: document parameters an operator passes to a root shell", () => {
+    // Each refusal names the key path, shows the value, the unsafe construct and a safe form.
+    const refused: { parameter: object; platform?: string; message: string }[] = [
+        {
+            parameter: {},
+            message:
+                'ssm-access:documents[0].parameters.Service = {"type":"String","description":"Service"}: free-form String (no allowedValues or allowedPattern): a shell by another name; operators\' values reach a root shell, so only provably inert words are accepted: use allowedPattern "^[a-z0-9][a-z0-9-]{0,63}$"',
+        },
+        {
+            parameter: { allowedPattern: "^nginx|php-fpm|app$" },
+            message:
+                'ssm-access:documents[0].parameters.Service = "^nginx|php-fpm|app$": top-level alternation: ^nginx alone matches "nginx; reboot"; operators\' values reach a root shell, so only provably inert words are accepted: use allowedPattern "^(?:nginx|php-fpm|app)$"',
+        },
+        {
+            parameter: { allowedPattern: "^[a-z0-9-]{1,32}$" },
+            message:
+                'ssm-access:documents[0].parameters.Service = "^[a-z0-9-]{1,32}$": first class admits a leading \'-\' (option injection); operators\' values reach a root shell, so only provably inert words are accepted: use allowedPattern "^[a-z0-9][a-z0-9-]{0,63}$"',
+        },
+        {
+            parameter: { allowedValues: ["nginx", "nginx; reboot"] },
+            message:
+                'ssm-access:documents[0].parameters.Service = ["nginx","nginx; reboot"]: allowed value "nginx; reboot": unsafe character \';\'; operators\' values reach a root shell, so only provably inert words are accepted: use allowedValues that are words of [A-Za-z0-9_.:/=@,+-] not led by \'-\'',
+        },
+        {
+            parameter: { allowedPattern: "^[A-Za-z() -]{1,32}$" },
+            platform: "Windows",
+            message:
+                "ssm-access:documents[0].parameters.Service = \"^[A-Za-z() -]{1,32}$\": characters '(', ')', ' ' (space) in [A-Za-z() -]; operators' values reach a root PowerShell, so only provably inert words are accepted: use allowedPattern \"^[A-Za-z][A-Za-z-]{0,63}$\"",
+        },
+    ];
+    for (const c of refused) {
+        it(`refuses ${JSON.stringify(c.parameter)} on ${c.platform ?? "Linux"}`, async () => {
+            assert.deepStrictEqual(
+                await problems({ documents: [withParameter(c.parameter, c.platform)] }),
+                [c.message],
+            );
+        });
+    }
+
+    it("accepts a proven pattern read from the environment", async () => {
+        const doc = withParameter({ allowedPattern: "^[a-z][a-z0-9-]{0,63}$" });
+        assert.deepStrictEqual(await problems({ documents: [doc] }), []);
+    });
+
+    it("accepts an allow-list spliced with {{ }}", async () => {
+        assert.deepStrictEqual(await problems({ documents: [RESTART_DOC] }), []);
+    });
+
+    it("judges a pattern by the document's platform: '=' is inert to sh, not to PowerShell", async () => {
+        const param = { allowedPattern: "^[a-z][a-z=]{0,15}$" };
+        assert.deepStrictEqual(await problems({ documents: [withParameter(param)] }), []);
+        assert.match(
+            (await problems({ documents: [withParameter(param, "Windows")] }))[0],
+            /parameters.Service = .*: character '=' in/,
+        );
+    });
+
+    const splices: { platform: string; command: string; safe: string }[] = [
+        { platform: "Linux", command: "systemctl restart {{ Service }}", safe: '"$SSM_Service"' },
+        { platform: "Windows", command: "Restart-Service {{Service}}", safe: "$env:SSM_Service" },
+    ];
+    for (const c of splices) {
+        it(`refuses a {{ }} splice of a pattern parameter on ${c.platform}, naming ${c.safe}`, async () => {
+            const doc = {
+                ...withParameter({ allowedPattern: "^[a-z][a-z0-9]{0,15}$" }, c.platform),
+                commands: ["echo start", c.command],
+            };
+            assert.deepStrictEqual(await problems({ documents: [doc] }), [
+                `ssm-access:documents[0].commands[1] = ${JSON.stringify(c.command)}: splices String parameter "Service" with {{ Service }}, which SSM pastes unescaped into the script: read it as ${c.safe} (SSM Agent 3.3.2746.0+ sets it), or make Service an allowedValues list`,
+            ]);
+        });
+    }
+
+    it("lets Integer parameters be spliced", async () => {
+        const doc = {
+            name: "Sleep",
+            parameters: { Seconds: { type: "Integer", description: "How long" } },
+            commands: ["sleep {{ Seconds }}"],
+        };
+        assert.deepStrictEqual(await problems({ documents: [doc] }), []);
+    });
+});
+
+describe("config/runCommand: keys", () => {
     it("rejects three key slots and duplicate slots", async () => {
         assert.match(
             (

@@ -24,7 +24,7 @@ describe("policy pack", () => {
         });
     }
 
-    it("catches a deliberately bad program: every mandatory guardrail fires", async () => {
+    it("catches a deliberately bad program: every mandatory guardrail fires, naming what is missing", async () => {
         const fixture = path.join(sb.dir, "violations");
         fs.cpSync(path.join(ROOT, "test", "e2e", "fixtures", "violations"), fixture, {
             recursive: true,
@@ -47,6 +47,8 @@ describe("policy pack", () => {
             "access-key-secret-protected",
             "relaunched-instances-require-imdsv2",
             "non-admins-get-no-ssm-star",
+            "operator-groups-carry-complete-deny",
+            "documents-pass-parameters-by-environment",
         ]) {
             assert.match(
                 preview.stdout,
@@ -54,5 +56,17 @@ describe("policy pack", () => {
                 `${policy} did not fire:\n${preview.stdout}`,
             );
         }
+        assert.match(
+            preview.stdout,
+            /operator group violations-operator lacks a Deny of ssm:SendCommand with NotResource/,
+        );
+        assert.match(
+            preview.stdout,
+            /String parameter Service is not passed by environment variable/,
+        );
+        assert.match(
+            preview.stdout,
+            /a command splices String parameter Service with \{\{ Service \}\}/,
+        );
     });
 });

@@ -12,6 +12,8 @@ export const ACCOUNT = "123456789012";
 export interface CloudObject {
     type: string;
     props: Record<string, unknown>;
+    /** SSM documents: the content of every version, version N at index N-1 (all runnable). */
+    versions?: string[];
 }
 
 export interface Cloud {

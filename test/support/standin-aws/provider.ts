@@ -6,6 +6,12 @@
  * a third access key, an AMI from an unknown instance, an AMI copy's KMS key that is not an ARN,
  * terminating a protected instance), forgets terminated instances after a while as EC2 does, and
  * records every call in calls.jsonl.
+ *
+ * SSM documents keep versions as SSM does: a content update adds version N+1 and leaves the older
+ * ones runnable (`send-command --document-version N`), and the provider then makes the new one the
+ * default (hashicorp/terraform-provider-aws internal/service/ssm/document.go, resourceDocumentUpdate:
+ * UpdateDocument, then UpdateDocumentDefaultVersion); deleting a document deletes every version
+ * (resourceDocumentDelete: DeleteDocument by name, no version).
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { randomBytes } from "crypto";
@@ -253,6 +259,14 @@ async function encryptFor(pgpKey: string, secret: string): Promise<string> {
     return Buffer.from(message as Uint8Array).toString("base64");
 }
 
+const DOCUMENT = "aws:ssm/document:Document";
+
+/** A document's version outputs: the newest version is the default (see the header). */
+function documentVersionProps(versions: string[]): Props {
+    const latest = String(versions.length);
+    return { latestVersion: latest, defaultVersion: latest, documentVersion: latest };
+}
+
 function fail(message: string): never {
     throw new Error(message);
 }
@@ -371,7 +385,11 @@ export class StandInAws implements provider.Provider {
             if (cloud.objects[cloudKey(urn, id)]) {
                 fail(`EntityAlreadyExists: ${type} ${id} already exists`);
             }
-            cloud.objects[cloudKey(urn, id)] = { type, props: outs };
+            const versions = type === DOCUMENT ? [String(props.content)] : undefined;
+            if (versions) {
+                Object.assign(outs, documentVersionProps(versions));
+            }
+            cloud.objects[cloudKey(urn, id)] = { type, props: outs, versions };
         });
         return { id, outs };
     }
@@ -399,7 +417,12 @@ export class StandInAws implements provider.Provider {
                 cloud.objects[cloudKey(urn, id)] ??
                 fail(`NoSuchEntity: ${type} ${id} does not exist`);
             const outs = { ...current.props, ...props, standInInputs: props };
-            cloud.objects[cloudKey(urn, id)] = { type, props: outs };
+            const versions = current.versions;
+            if (versions && props.content !== versions[versions.length - 1]) {
+                versions.push(String(props.content));
+                Object.assign(outs, documentVersionProps(versions));
+            }
+            cloud.objects[cloudKey(urn, id)] = { type, props: outs, versions };
             return { outs };
         });
     }
