@@ -31,6 +31,7 @@ export interface CliArgs {
 export const DEFAULT_PARALLEL = 4;
 
 export const USAGE = `Usage: npm run stacks -- <command> [options]
+       npm run -s stacks -- <command> --json | jq   (-s: no npm banner on stdout)
 
 Commands:
   plan         offline: run the program under mocks and show what would be created (default)

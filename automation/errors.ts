@@ -12,10 +12,38 @@ export class DriverError extends Error {
     readonly name = "DriverError";
 }
 
-const LOCK_ADVICE = (stack: string) =>
-    `Stack "${stack}" is locked by another update. Wait for it to finish. If none is running ` +
-    `(an earlier run was killed), remove the stale lock: for a file backend delete ` +
-    `<backend>/.pulumi/locks/*/ssm-access/${stack}/*.json; for Pulumi Cloud run \`pulumi cancel --stack ${stack}\`.`;
+/**
+ * What to do about a locked stack, naming the lock of the backend in use when known. A file
+ * backend keeps a stack's locks in `.pulumi/locks/<org>/<project>/<stack>/` ("organization" for
+ * a file backend's org), and `pulumi cancel` deletes them there too (pulumi/pulumi
+ * pkg/backend/diy: stackLockDir, CancelCurrentUpdate).
+ */
+export function lockAdvice(stack: string, backendUrl?: string, project = "ssm-access"): string {
+    const head =
+        `Stack "${stack}" is locked by another update. Wait for it to finish. If none is running ` +
+        "(an earlier run was killed), remove the stale lock: ";
+    if (backendUrl?.startsWith("file://")) {
+        const dir = backendUrl.slice("file://".length).replace(/\/+$/, "");
+        return `${head}rm ${dir}/.pulumi/locks/organization/${project}/${stack}/*.json`;
+    }
+    if (backendUrl) {
+        return `${head}PULUMI_BACKEND_URL=${backendUrl} pulumi cancel --yes --stack ${stack}`;
+    }
+    return (
+        `${head}for a file backend delete <backend>/.pulumi/locks/organization/${project}/${stack}/*.json; ` +
+        `for any backend run \`pulumi cancel --yes --stack ${stack}\`.`
+    );
+}
+
+/** The engine's words for a stack another update holds. */
+export function isLockError(err: unknown): boolean {
+    const text = err instanceof Error ? err.message : String(err);
+    return (
+        err instanceof ConcurrentUpdateError ||
+        // Reading the checkpoint while another update writes it (file backend).
+        /currently locked|\[409\] Conflict|failed to load checkpoint: EOF/i.test(text)
+    );
+}
 
 /**
  * One clear sentence (or a few lines for configuration problems) for an error from a stack
@@ -29,8 +57,8 @@ export function explain(err: unknown, stack: string): string {
     if (err instanceof ConfigError) {
         return `Invalid configuration for stack "${err.stack}":\n${err.problems.map((p) => `  - ${p}`).join("\n")}`;
     }
-    if (err instanceof ConcurrentUpdateError || /currently locked|\[409\] Conflict/i.test(text)) {
-        return LOCK_ADVICE(stack);
+    if (isLockError(err)) {
+        return lockAdvice(stack);
     }
     if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {
         return "The Pulumi CLI was not found on PATH. Run scripts/install-pulumi.sh (builds it with Go, offline) or install it from pulumi.com, then add it to PATH.";

@@ -40,9 +40,26 @@ process.on("SIGINT", () => {
     cancel.abort();
 });
 
+/**
+ * stdout, quiet once its reader has gone (`| head`): the rest of the output is dropped and the
+ * driver finishes what it started (an update in flight is not abandoned), with no stack trace.
+ */
+let stdoutClosed = false;
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") {
+        throw err;
+    }
+    stdoutClosed = true;
+});
+const stdout = {
+    write: (text: string) => stdoutClosed || process.stdout.write(text),
+    isTTY: process.stdout.isTTY,
+    columns: process.stdout.columns,
+};
+
 main(process.argv.slice(2), {
     projectDir,
-    stdout: process.stdout,
+    stdout,
     stderr: process.stderr,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     engine: (args) =>

@@ -13,7 +13,7 @@ import {
     Stack,
 } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
-import { DriverError } from "./errors";
+import { DriverError, isLockError, lockAdvice } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { ResourceChange, resourceChange, warningFrom } from "./review";
 import { keepingStackFile } from "./stackFile";
@@ -37,7 +37,12 @@ export function resolveBackend(
     env: NodeJS.ProcessEnv,
 ): BackendChoice {
     if (flag) {
-        return { url: flag, source: "--backend" };
+        // A path, not a URL: the CLI would take it for a Pulumi Cloud address. Relative to where the
+        // command was typed (npm run sets INIT_CWD to it; the cwd is then the project).
+        const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(flag)
+            ? flag
+            : `file://${path.resolve(env.INIT_CWD ?? process.cwd(), flag)}`;
+        return { url, source: "--backend" };
     }
     if (env.PULUMI_BACKEND_URL) {
         return { url: env.PULUMI_BACKEND_URL, source: "PULUMI_BACKEND_URL" };
@@ -235,7 +240,15 @@ export class PulumiEngine implements StackEngine {
         } catch (err) {
             // A configuration problem the program found reaches the driver typed, not as text.
             const programError = this.programErrors.get(name);
-            throw programError instanceof ConfigError ? programError : err;
+            if (programError instanceof ConfigError) {
+                throw programError;
+            }
+            if (isLockError(err)) {
+                throw new DriverError(
+                    lockAdvice(name, this.backend.url, projectName(this.projectDir)),
+                );
+            }
+            throw err;
         }
         return {
             changes: changesFrom(summary ?? {}),

@@ -50,6 +50,8 @@ export async function runStacks(
     const onAbort = () => stop.abort();
     opts.signal.addEventListener("abort", onAbort);
     let next = 0;
+    /** The stack whose failure stopped the others under failFast. */
+    let firstFailure = "";
     const lane = async (): Promise<void> => {
         while (next < runs.length) {
             const run = runs[next++];
@@ -71,15 +73,21 @@ export async function runStacks(
                 run.warnings = result.warnings;
                 run.status = "succeeded";
             } catch (err) {
-                run.status = opts.signal.aborted ? "cancelled" : "failed";
-                run.error = explain(err, run.stack);
+                const stoppedBy = !opts.signal.aborted && stop.signal.aborted ? firstFailure : "";
+                run.status = opts.signal.aborted || stoppedBy ? "cancelled" : "failed";
+                run.error = opts.signal.aborted
+                    ? "cancelled by Ctrl-C"
+                    : stoppedBy
+                      ? `stopped because ${stoppedBy} failed (--fail-fast)`
+                      : explain(err, run.stack);
                 run.detail =
                     err instanceof DriverError
                         ? undefined
                         : err instanceof Error
                           ? (err.stack ?? err.message)
                           : String(err);
-                if (opts.failFast) {
+                if (opts.failFast && !stop.signal.aborted) {
+                    firstFailure = run.stack;
                     stop.abort();
                 }
             }

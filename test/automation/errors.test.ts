@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { explain } from "../../automation/errors";
+import { explain, lockAdvice } from "../../automation/errors";
 import { ConfigError } from "../../config";
 import { automationError } from "../support/driverFakes";
 
@@ -10,6 +10,11 @@ describe("automation/errors: explain", () => {
             what: "a lock (ConcurrentUpdateError)",
             err: automationError(ConcurrentUpdateError, "conflict"),
             expected: /^Stack "dev" is locked by another update\..*remove the stale lock/,
+        },
+        {
+            what: "a checkpoint read while another update writes it",
+            err: new Error("error: failed to load checkpoint: EOF"),
+            expected: /^Stack "dev" is locked by another update\./,
         },
         {
             what: "a missing passphrase",
@@ -25,6 +30,22 @@ describe("automation/errors: explain", () => {
     for (const c of cases) {
         it(`explains ${c.what} in one sentence`, () => {
             assert.match(explain(c.err, "dev"), c.expected);
+        });
+    }
+
+    const locks: { backend: string; says: string }[] = [
+        {
+            backend: "file:///home/me/state/",
+            says: "rm /home/me/state/.pulumi/locks/organization/ssm-access/dev/*.json",
+        },
+        {
+            backend: "s3://team-state",
+            says: "PULUMI_BACKEND_URL=s3://team-state pulumi cancel --yes --stack dev",
+        },
+    ];
+    for (const l of locks) {
+        it(`names the lock of a ${l.backend.split(":")[0]} backend and how to remove it`, () => {
+            assert.ok(lockAdvice("dev", l.backend).endsWith(`remove the stale lock: ${l.says}`));
         });
     }
 

@@ -130,6 +130,19 @@ describe("driver: the user's stack files", () => {
     });
 });
 
+describe("driver: a closed stdout pipe", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    it("exits quietly when the reader goes away (| head)", async () => {
+        const plan = sb.spawnDriver("plan");
+        plan.stdout!.once("data", () => plan.stdout!.destroy());
+        const code = await plan.exited;
+        assert.strictEqual(code, 0, plan.output.stderr);
+        assert.doesNotMatch(plan.output.stderr, /EPIPE|at \w+ \(/);
+    });
+});
+
 describe("driver: locks and Ctrl-C", () => {
     const sb = new Sandbox();
     // Slow creates keep an update in flight long enough to collide with it or interrupt it.
@@ -139,12 +152,17 @@ describe("driver: locks and Ctrl-C", () => {
     it("gives two concurrent ups of one stack one clear 'locked' error and no damage", async () => {
         const first = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
         await until(() => sb.locks("dev").length > 0, "the first up to hold the stack's lock");
+        const lockDir = path.dirname(sb.locks("dev")[0]);
         const second = await sb.driver("up", "--env", "dev", "--yes", "--json");
         const code = await first.exited;
         assert.strictEqual(code, 0, first.output.stderr);
         assert.strictEqual(second.code, 1);
         const [stack] = JSON.parse(second.stdout).stacks;
         assert.match(stack.error, /^Stack "dev" is locked by another update\./);
+        assert.ok(
+            stack.error.endsWith(`remove the stale lock: rm ${lockDir}/*.json`),
+            `names the real lock folder ${lockDir}: ${stack.error}`,
+        );
         const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
         assert.deepStrictEqual(
             Object.keys(JSON.parse(preview.stdout).changeSummary),
