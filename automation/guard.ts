@@ -20,6 +20,11 @@ export const GUARDED = new Map<string, string>(
         "aws:iam/instanceProfile:InstanceProfile":
             "running instances launched with the profile lose their role and their SSM access",
         "aws:iam/group:Group": "its members lose their Run Command permissions",
+        // A new image of a relaunch source is taken again, rebooting it unless noReboot is set
+        // (EC2 API reference, CreateImage: NoReboot); the copy re-encrypts that image.
+        "aws:ec2/amiFromInstance:AmiFromInstance":
+            "the source instance is imaged again, and rebooted unless noReboot is true",
+        "aws:ec2/amiCopy:AmiCopy": "the encrypted image is copied again from the source's image",
         // The provider deletes the setting with ResetServiceSetting (terraform-provider-aws,
         // internal/service/ssm/service_setting.go, resourceServiceSettingDelete): DHMC is off again.
         "aws:ssm/serviceSetting:ServiceSetting":

@@ -60,7 +60,9 @@ function policyArnsOf(plan: StackPlan): string[] {
         .map((r) => `${r.name} -> ${r.inputs.policyArn as string}`);
     const boundaries = plan.resources
         .filter((r) => typeof r.inputs.permissionsBoundary === "string")
-        .map((r) => `${r.name} -> ${r.inputs.permissionsBoundary as string} (permissions boundary)`);
+        .map(
+            (r) => `${r.name} -> ${r.inputs.permissionsBoundary as string} (permissions boundary)`,
+        );
     return [...attached, ...boundaries];
 }
 

@@ -212,7 +212,21 @@ export class PulumiEngine implements StackEngine {
         const resources: ResourceChange[] = [];
         const warnings = new Set<string>();
         let summary: OpMap | undefined;
+        // The inline program's host only logs an unhandled error (e.g. a failed invoke feeding a
+        // resource's inputs) and then waits for ever on that resource (@pulumi/pulumi
+        // automation/server.js, LanguageServer.run; pulumi/pulumi#17613): stop on that log line.
+        const programFailed = new AbortController();
+        let programFailure: string | undefined;
         const onEvent = (event: EngineEvent) => {
+            const diag = event.diagnosticEvent;
+            if (
+                diag?.severity === "error" &&
+                diag.message.includes(UNHANDLED) &&
+                programFailure === undefined
+            ) {
+                programFailure = plainFailure(diag.message.split(UNHANDLED)[1].split("\n")[0]);
+                programFailed.abort();
+            }
             const meta = event.resourcePreEvent?.metadata;
             if (meta && meta.type !== "pulumi:pulumi:Stack") {
                 const step = { op: meta.op, urn: meta.urn, type: meta.type };
@@ -231,7 +245,7 @@ export class PulumiEngine implements StackEngine {
                 summary = event.summaryEvent.resourceChanges;
             }
         };
-        const common = { onEvent, signal: opts.signal };
+        const common = { onEvent, signal: anySignal(opts.signal, programFailed.signal) };
         this.programErrors.delete(name);
         try {
             summary = await this.keepStackFile(name, () =>
@@ -247,6 +261,9 @@ export class PulumiEngine implements StackEngine {
                 throw new DriverError(
                     lockAdvice(name, this.backend.url, projectName(this.projectDir)),
                 );
+            }
+            if (programFailure !== undefined && !opts.signal.aborted) {
+                throw new DriverError(`Stack "${name}": the program failed: ${programFailure}`);
             }
             throw err;
         }
@@ -311,4 +328,30 @@ export class PulumiEngine implements StackEngine {
         const outputs = await stack.outputs();
         return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     }
+}
+
+/**
+ * The cause of a program failure without the SDK's wrapping: "Error: error serializing property
+ * "outputs": error serializing property "role": Invoke of ... failed: X ()" reads "Invoke of ...
+ * failed: X".
+ */
+export function plainFailure(message: string): string {
+    return message
+        .replace(/^(?:Error: )?(?:error serializing property "[^"]*": )*/, "")
+        .replace(/ \(\)$/, "");
+}
+
+/** What the inline program's host logs before it waits for ever. */
+const UNHANDLED = "Unhandled exception: ";
+
+/** Aborted when either signal is (AbortSignal.any needs the DOM lib in TypeScript's ES2022 set). */
+export function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+    const both = new AbortController();
+    for (const s of [a, b]) {
+        if (s.aborted) {
+            both.abort();
+        }
+        s.addEventListener("abort", () => both.abort(), { once: true });
+    }
+    return both.signal;
 }

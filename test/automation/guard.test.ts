@@ -32,6 +32,9 @@ describe("automation/guard", () => {
             "aws:iam/instanceProfile:InstanceProfile",
             "aws:iam/group:Group",
             "aws:ssm/serviceSetting:ServiceSetting",
+            // A relaunch's image taken again reboots its source; a kmsKeyId change copies again.
+            "aws:ec2/amiFromInstance:AmiFromInstance",
+            "aws:ec2/amiCopy:AmiCopy",
         ];
         for (const type of types) {
             for (const op of ["replace", "delete"]) {

@@ -163,6 +163,30 @@ describe("bad input through the real engine", () => {
         assert.ok(!/at \w+ \(/.test(run.stderr), "no stack trace without --verbose");
     });
 
+    it("fails the stack in seconds, not never, when a lookup feeding a resource fails", async () => {
+        await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:instanceMode");
+        await sb.pulumi(
+            "config",
+            "set",
+            "--stack",
+            "dev",
+            "ssm-access:existingRoleName",
+            "NoSuchRole",
+        );
+        try {
+            const started = Date.now();
+            const run = await sb.driver("preview", "--env", "dev", "--json");
+            assert.strictEqual(run.code, 1, run.stderr);
+            assert.ok(Date.now() - started < 60_000, "the driver did not wait for ever");
+            assert.match(
+                JSON.parse(run.stdout).stacks[0].error,
+                /^Stack "dev": the program failed: Invoke of 'aws:iam\/getRole:getRole' failed: NoSuchEntity: The role with name NoSuchRole cannot be found\.$/,
+            );
+        } finally {
+            await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:existingRoleName");
+        }
+    });
+
     it("reports a program that fails to load as its stack's failure, without crashing", async () => {
         await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:instanceMode");
         const programFile = path.join(sb.project, "program.ts");
