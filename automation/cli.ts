@@ -87,7 +87,14 @@ async function plan(
     if (args.json) {
         emit({ stacks: plans });
     }
-    return plans.some((p) => p.error) ? EXIT.failed : EXIT.ok;
+    // A failure above many healthy plans is easy to miss: end with it, on stderr too.
+    const failed = plans.filter((p) => p.error).map((p) => p.stack);
+    if (failed.length > 0) {
+        deps.stderr.write(
+            `plan failed for ${failed.length} of ${plans.length} stacks: ${failed.join(", ")} (see each stack's error above); exit 1\n`,
+        );
+    }
+    return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 async function operate(

@@ -94,3 +94,25 @@ describe("automation/plan: a stack with a secret setting", () => {
         ]);
     });
 });
+
+describe("automation/plan: a failed stack among healthy ones", () => {
+    after(installTestMocks);
+
+    it("ends with the failed stacks on stderr and exits 1", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.a.yaml"), "config:\n  aws:region: us-east-1\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.b.yaml"),
+            "config:\n  aws:region: us-east-1\n  ssm-access:instanceMode: admin\n",
+        );
+        const d = deps(new FakeEngine(), { projectDir: dir });
+        const code = await main(["plan"], d);
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.strictEqual(code, EXIT.failed);
+        assert.strictEqual(
+            d.err.text.trim().split("\n").pop(),
+            "plan failed for 1 of 2 stacks: b (see each stack's error above); exit 1",
+        );
+    });
+});
