@@ -32,6 +32,17 @@ export const GUARDED = new Map<string, string>(
     }),
 );
 
+/**
+ * Types guarded only when replaced: deleting an image leaves the instances launched from it
+ * running (EC2 User Guide, Deregister an AMI), but a new one re-images the source.
+ */
+const REPLACEMENT_ONLY = new Set([
+    "aws:ec2/amiFromInstance:AmiFromInstance",
+    "aws:ec2/amiCopy:AmiCopy",
+]);
+
+const DELETE_OPS = new Set(["delete", "discard"]);
+
 const DESTRUCTIVE_OPS = new Set([
     "replace",
     "create-replacement",
@@ -47,6 +58,9 @@ export function guardedSteps(steps: Step[]): Step[] {
     return steps.filter((s) => {
         // A replacement reports several steps for one URN; name each resource once.
         if (!GUARDED.has(s.type) || !DESTRUCTIVE_OPS.has(s.op) || seen.has(s.urn)) {
+            return false;
+        }
+        if (REPLACEMENT_ONLY.has(s.type) && DELETE_OPS.has(s.op)) {
             return false;
         }
         seen.add(s.urn);

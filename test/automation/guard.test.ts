@@ -26,15 +26,24 @@ describe("automation/guard", () => {
         );
     });
 
+    describe("guards a relaunch's images against replacement only", () => {
+        // A new image re-images (and reboots) the source; deleting one leaves instances running.
+        for (const type of ["aws:ec2/amiFromInstance:AmiFromInstance", "aws:ec2/amiCopy:AmiCopy"]) {
+            it(`refuses to replace ${type}`, () => {
+                assert.strictEqual(guardedSteps([step("replace", type, "x")]).length, 1);
+            });
+            it(`lets a deletion of ${type} through`, () => {
+                assert.deepStrictEqual(guardedSteps([step("delete", type, "x")]), []);
+            });
+        }
+    });
+
     describe("guards what running instances and Run Command users depend on", () => {
         const types = [
             "aws:iam/role:Role",
             "aws:iam/instanceProfile:InstanceProfile",
             "aws:iam/group:Group",
             "aws:ssm/serviceSetting:ServiceSetting",
-            // A relaunch's image taken again reboots its source; a kmsKeyId change copies again.
-            "aws:ec2/amiFromInstance:AmiFromInstance",
-            "aws:ec2/amiCopy:AmiCopy",
         ];
         for (const type of types) {
             for (const op of ["replace", "delete"]) {
