@@ -1,13 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InstanceAccess } from "./components/instanceAccess";
 import { PrivateNetwork } from "./components/privateNetwork";
-import {
-    Relaunch,
-    SourceAttributes,
-    lookUpSource,
-    resolveKmsKey,
-    unanswered,
-} from "./components/relaunch";
+import { Relaunch, SourceAttributes } from "./components/relaunch";
+import { lookUpSource, resolveKmsKey, unanswered } from "./components/relaunchSource";
 import { RunCommandUsers, UserOutput } from "./components/runCommandUsers";
 import { StackArgs, loadStackArgs } from "./config";
 
