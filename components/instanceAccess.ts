@@ -3,24 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { Partition, awsManagedPolicyArn } from "../policies/iam";
 import { OutputScope, guideInstancePolicy, outputAccessPolicy } from "../policies/instance";
 import { serviceTrustPolicy, trustStatement, verifyServiceTrust } from "../policies/trust";
+import { DefaultHostManagementRole, defaultHostManagement } from "./defaultHostManagement";
 import { shortHash } from "./hash";
 
 /** How instances get SSM permissions; see InstanceAccessArgs.mode. */
 export const INSTANCE_MODES = ["managed", "guide", "legacy-managed", "none"] as const;
 export type InstanceMode = (typeof INSTANCE_MODES)[number];
 
-/** Who owns the account-wide Default Host Management role; see InstanceAccessArgs. */
-export const DHMC_ROLE_CHOICES = ["create", "existing"] as const;
-export type DefaultHostManagementRole = (typeof DHMC_ROLE_CHOICES)[number];
+export { DHMC_ROLE_CHOICES, DHMC_ROLE_NAME } from "./defaultHostManagement";
+export type { DefaultHostManagementRole } from "./defaultHostManagement";
 
 /** AWS's current recommendation for instances managed by Systems Manager. */
 export const MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
 /** The policy the guide names; AWS has deprecated it in favour of MANAGED_INSTANCE_CORE. */
 export const LEGACY_INSTANCE_POLICY = "service-role/AmazonEC2RoleforSSM";
-/** Default Host Management Configuration: the role name and path AWS documents for it. */
-export const DHMC_ROLE_NAME = "AWSSystemsManagerDefaultEC2InstanceManagementRole";
-export const DHMC_ROLE_PATH = "/service-role/";
-export const DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy";
 
 export interface InstanceAccessArgs {
     /** The partition ARNs are built in (from the stack's region). */
@@ -88,7 +84,7 @@ export class InstanceAccess extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         if (args.defaultHostManagement) {
-            this.defaultHostManagementRoleArn = this.defaultHostManagement(name, args, tags);
+            this.defaultHostManagementRoleArn = defaultHostManagement(this, name, args, tags);
         }
         if (mode === "none") {
             this.attachedPolicyArns = pulumi.output([]);
@@ -241,76 +237,6 @@ export class InstanceAccess extends pulumi.ComponentResource {
             return profileName;
         });
         return { name, arn: found.arn };
-    }
-
-    private defaultHostManagement(
-        name: string,
-        args: InstanceAccessArgs,
-        tags: Record<string, string>,
-    ): pulumi.Output<string> {
-        const role =
-            args.defaultHostManagementRole === "existing"
-                ? this.existingDhmcRole(args.partition)
-                : this.createDhmcRole(name, args, tags);
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        new aws.ssm.ServiceSetting(
-            `${name}-dhmc-setting`,
-            {
-                settingId: pulumi.interpolate`arn:${args.partition}:ssm:${args.region}:${account}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
-                // Through the role's ARN, so an unverified existing role stops the setting.
-                settingValue: role.arn.apply(() => `${DHMC_ROLE_PATH.slice(1)}${DHMC_ROLE_NAME}`),
-            },
-            { parent: this, dependsOn: role.ready },
-        );
-        return role.arn;
-    }
-
-    private createDhmcRole(
-        name: string,
-        args: InstanceAccessArgs,
-        tags: Record<string, string>,
-    ): { arn: pulumi.Output<string>; ready: pulumi.Resource[] } {
-        const role = new aws.iam.Role(
-            `${name}-dhmc-role`,
-            {
-                name: DHMC_ROLE_NAME,
-                path: DHMC_ROLE_PATH,
-                description:
-                    "Default Host Management Configuration: SSM manages EC2 instances without an instance profile",
-                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ssm", args.partition)),
-                tags,
-            },
-            { parent: this },
-        );
-        const attachment = new aws.iam.RolePolicyAttachment(
-            `${name}-dhmc-policy`,
-            { role: role.name, policyArn: awsManagedPolicyArn(args.partition, DHMC_POLICY) },
-            { parent: this },
-        );
-        return { arn: role.arn, ready: [attachment] };
-    }
-
-    /**
-     * The account's existing Default Host Management role, verified to trust SSM; its ARN resolves
-     * only once verified, so the service setting never points at a role SSM cannot assume.
-     */
-    private existingDhmcRole(partition: Partition): {
-        arn: pulumi.Output<string>;
-        ready: pulumi.Resource[];
-    } {
-        const found = aws.iam.getRoleOutput({ name: DHMC_ROLE_NAME }, { parent: this });
-        const arn = pulumi.all([found.assumeRolePolicy, found.arn]).apply(([doc, roleArn]) => {
-            const verdict = verifyServiceTrust(doc, "ssm", partition);
-            if (!verdict.trusted) {
-                throw new pulumi.ResourceError(
-                    `defaultHostManagementRole "existing": the role ${DHMC_ROLE_NAME} does not let SSM assume it (${verdict.reason}). ` +
-                        'Fix its trust policy, or let one stack own it with defaultHostManagementRole: "create".',
-                    this,
-                );
-            }
-            return roleArn;
-        });
-        return { arn, ready: [] };
     }
 }
 
