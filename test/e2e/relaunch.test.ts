@@ -183,6 +183,38 @@ describe("relaunch through the real engine", () => {
         assert.deepStrictEqual(changeKinds(preview), ["same"]);
     });
 
+    it("refuses a kmsKeyId change, which copies the image again, without --allow-replace", async () => {
+        const other = "0b0b0b0b-1111-2222-3333-444444444444";
+        changeCloud(sb, (c) => {
+            c.kmsKeys = { ...c.kmsKeys, [other]: { aliases: ["alias/other-key"] } };
+        });
+        const path = "ssm-access:relaunch[0].kmsKeyId";
+        const copies = () =>
+            sb.calls().filter((c) => c.method === "create" && c.type === "aws:ec2/amiCopy:AmiCopy")
+                .length;
+        const copiesBefore = copies();
+        await sb.pulumi("config", "set", "--stack", "dev", "--path", path, "alias/other-key");
+        try {
+            const refused = await sb.driver("up", "--env", "dev", "--yes", "--json");
+            assert.strictEqual(refused.code, 1, refused.stderr);
+            assert.match(
+                JSON.parse(refused.stdout).stacks[0].error,
+                /^up would replace aws:ec2\/amiCopy:AmiCopy "ssm-access-dev-relaunch-i-0123456789abcdef0-ami-encrypted" \(the encrypted image is copied again from the source's image\)\. Nothing was changed/,
+            );
+            assert.strictEqual(copies(), copiesBefore, "nothing was copied");
+        } finally {
+            await sb.pulumi(
+                "config",
+                "set",
+                "--stack",
+                "dev",
+                "--path",
+                path,
+                "alias/ami-encryption",
+            );
+        }
+    });
+
     it("releases the replacement, still running, when its entry is removed", async () => {
         const [before] = launched(sb);
         await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:relaunch");
