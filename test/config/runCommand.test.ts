@@ -292,7 +292,74 @@ describe("config/runCommand: keys", () => {
         );
     });
 
-    it("turns an armored public key into the base64 binary form IAM takes", async () => {
+    const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
+    const generated = (options: {
+        date?: Date;
+        keyExpirationTime?: number;
+        subkeys?: openpgp.SubkeyOptions[];
+    }) =>
+        openpgp.generateKey({
+            userIDs: [{ name: "t" }],
+            type: "curve25519",
+            date: options.date,
+            keyExpirationTime: options.keyExpirationTime,
+            subkeys: options.subkeys,
+            format: "object",
+        });
+    const unusableKeys: {
+        what: string;
+        publicKey: () => Promise<string>;
+        problem: RegExp;
+    }[] = [
+        {
+            what: "a key that expired (made ten days ago, valid for an hour)",
+            publicKey: async () =>
+                (
+                    await generated({ date: TEN_DAYS_AGO, keyExpirationTime: 3600 })
+                ).publicKey.armor(),
+            problem: new RegExp(
+                `expired on ${TEN_DAYS_AGO.toISOString().slice(0, 10)}, so nothing can be encrypted to it: extend it \\(gpg --quick-set-expire`,
+            ),
+        },
+        {
+            what: "a revoked key",
+            publicKey: async () =>
+                (
+                    await openpgp.revokeKey({
+                        key: (await generated({})).privateKey,
+                        format: "armored",
+                    })
+                ).publicKey,
+            problem: /is revoked: give a key that is not, exported with gpg --export --armor KEYID/,
+        },
+        {
+            what: "a signing-only key (no encryption subkey)",
+            publicKey: async () => (await generated({ subkeys: [] })).publicKey.armor(),
+            problem:
+                /has no unexpired, non-revoked encryption subkey, so nothing can be encrypted to it: add one \(gpg --quick-add-key/,
+        },
+        {
+            what: "a key whose only encryption subkey expired",
+            publicKey: async () =>
+                (
+                    await generated({ date: TEN_DAYS_AGO, subkeys: [{ keyExpirationTime: 3600 }] })
+                ).publicKey.armor(),
+            problem: /has no unexpired, non-revoked encryption subkey/,
+        },
+    ];
+    for (const c of unusableKeys) {
+        it(`refuses ${c.what}, with one message naming the setting and no key material`, async () => {
+            const armored = await c.publicKey();
+            const found = await problems({ pgpPublicKey: armored });
+            assert.strictEqual(found.length, 1, found.join("\n"));
+            assert.match(found[0], /^ssm-access:pgpPublicKey = \(\d+ characters, not shown\): /);
+            assert.match(found[0], c.problem);
+            const body = armored.split("\n").filter((l) => l.length > 20 && !l.startsWith("-"));
+            assert.ok(!body.some((l) => found[0].includes(l.slice(0, 20))), found[0]);
+        });
+    }
+
+    it("turns an armored public key into the base64 binary form the provider takes", async () => {
         const { publicKey } = await openpgp.generateKey({
             userIDs: [{ name: "t" }],
             type: "curve25519",
