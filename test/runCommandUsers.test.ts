@@ -548,6 +548,40 @@ describe("RunCommandUsers: documents and access keys", () => {
     });
 });
 
+describe("RunCommandUsers: what useManagedUserPolicies adds for admins (IAM simulation)", () => {
+    let guide: object[];
+    before(async () => {
+        recorded.length = 0;
+        new RunCommandUsers("u", BASE);
+        await settled();
+        guide = [groupPolicy("admin")];
+    });
+
+    const logGroup = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ssm-access/run-command`;
+    const ssmServiceRole = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM`;
+    // The README's list of what AmazonSSMFullAccess grants beyond the guide's ssm:* policy.
+    const extras: [string, string][] = [
+        ["logs:DeleteLogGroup", logGroup],
+        ["logs:PutRetentionPolicy", logGroup],
+        ["logs:GetLogEvents", `${logGroup}:log-stream:i-0abc/aws-runShellScript/stdout`],
+        ["ds:CreateComputer", `arn:aws:ds:us-east-1:${ACCOUNT}:directory/d-1234567890`],
+        ["ec2messages:GetMessages", "*"],
+        ["ssmmessages:OpenDataChannel", "*"],
+        ["iam:DeleteServiceLinkedRole", ssmServiceRole],
+    ];
+    for (const [action, resource] of extras) {
+        it(`${action}: allowed by AmazonSSMFullAccess, not by the guide's admin policy`, async () => {
+            assert.deepStrictEqual(
+                [
+                    await decide(guide, action, resource),
+                    await decide([SSM_FULL_ACCESS_DOCUMENT], action, resource),
+                ],
+                ["ImplicitlyDenied", "Allowed"],
+            );
+        });
+    }
+});
+
 describe("RunCommandUsers: read-only", () => {
     let denies: any;
     let readOnly: object[];
