@@ -7,6 +7,7 @@ import {
     Refusal,
     unsafeParameterReason,
     unsafeSplices,
+    wordProblem,
 } from "../policies/parameterSafety";
 import {
     PARAMETER_NAME,
@@ -78,7 +79,40 @@ function advice(refusal: Refusal): string {
 }
 
 /**
- * Each String parameter must provably admit only one inert word (policies/parameterSafety.ts), and
+ * Why a parameter's default is not a value its own rule admits, or undefined. A default is a value
+ * like any other: SSM uses it when the operator gives none, so it reaches the same root script.
+ * Called only once the rule itself is proven, so the pattern is in the subset that JavaScript
+ * evaluates as SSM and the agent do (policies/parameterSafety.ts).
+ */
+function defaultProblem(p: ParameterValues, platform: Platform): string | undefined {
+    const value = p.default;
+    if (value === undefined) {
+        return undefined;
+    }
+    if (p.type === "Integer") {
+        return /^-?[0-9]+$/.test(value) ? undefined : 'is not an integer: give digits, e.g. "5"';
+    }
+    if (p.type === "Boolean") {
+        return value === "true" || value === "false"
+            ? undefined
+            : 'is not a Boolean: give "true" or "false"';
+    }
+    const word = wordProblem(value, platform);
+    if (word) {
+        return `is not an inert word (${word}); a default reaches the root ${SHELL[platform]} like any value: give one inert word the parameter admits, or no default`;
+    }
+    if (p.allowedValues && !p.allowedValues.includes(value)) {
+        return `is not one of allowedValues (${p.allowedValues.join(", ")}): give one of them, or no default`;
+    }
+    if (p.allowedPattern !== undefined && !new RegExp(p.allowedPattern).test(value)) {
+        return `does not match allowedPattern "${p.allowedPattern}": give a value it admits, or no default`;
+    }
+    return undefined;
+}
+
+/**
+ * Each String parameter must provably admit only one inert word (policies/parameterSafety.ts), its
+ * default must be a value its rule admits, and
  * no command may paste a String parameter with {{ }} unless it is an allowedValues list: SSM
  * splices the raw value into a root script, so such values are read from SSM_<Name> instead.
  */
@@ -101,6 +135,11 @@ function checkDocument(d: DocumentValues, ctx: z.RefinementCtx): void {
                 refusedValue(p, refusal),
                 `${refusal.construct}; operators' values reach a root ${SHELL[d.platform]}, so only provably inert words are accepted: ${advice(refusal)}`,
             );
+            continue;
+        }
+        const wrongDefault = defaultProblem(p, d.platform);
+        if (wrongDefault) {
+            problem(ctx, ["parameters", name, "default"], p.default, wrongDefault);
         }
     }
     d.commands.forEach((command, i) => {

@@ -217,6 +217,60 @@ describe("config/runCommand: document parameters an operator passes to a root sh
         });
     }
 
+    // A default is a value: SSM passes it when the operator gives none.
+    const defaults: { parameter: object; message: string }[] = [
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "nginx; reboot" },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"nginx; reboot\": is not an inert word (unsafe character ';'); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "--now" },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"--now\": is not an inert word (leading '-' (option injection)); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: {
+                allowedPattern: "^[a-z][a-z0-9-]{0,63}$",
+                default: "{{ssm:/app/service}}",
+            },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"{{ssm:/app/service}}\": is not an inert word (glob/brace character '{'); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "Nginx" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "Nginx": does not match allowedPattern "^[a-z][a-z0-9-]{0,63}$": give a value it admits, or no default',
+        },
+        {
+            parameter: { allowedValues: ["nginx", "app"], default: "sshd" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "sshd": is not one of allowedValues (nginx, app): give one of them, or no default',
+        },
+        {
+            parameter: { type: "Integer", default: "5;reboot" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "5;reboot": is not an integer: give digits, e.g. "5"',
+        },
+        {
+            parameter: { type: "Boolean", default: "yes" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "yes": is not a Boolean: give "true" or "false"',
+        },
+    ];
+    for (const c of defaults) {
+        it(`refuses the default of ${JSON.stringify(c.parameter)}`, async () => {
+            assert.deepStrictEqual(await problems({ documents: [withParameter(c.parameter)] }), [
+                c.message,
+            ]);
+        });
+    }
+
+    it("accepts a default the parameter's own rule admits", async () => {
+        const doc = withParameter({ allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "nginx" });
+        assert.deepStrictEqual(await problems({ documents: [doc] }), []);
+    });
+
     it("lets Integer parameters be spliced", async () => {
         const doc = {
             name: "Sleep",
