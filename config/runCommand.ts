@@ -257,6 +257,20 @@ export const runCommandChecks = [
     }),
 ];
 
+/**
+ * allowedRegions denies ssm, ec2 and logs outside the list to every user group: a list without the
+ * stack's own region would lock every user out of the instances this stack manages.
+ */
+export function allowedRegionsProblem(
+    allowed: readonly string[],
+    region: string,
+): string | undefined {
+    if (allowed.length === 0 || allowed.includes(region)) {
+        return undefined;
+    }
+    return `ssm-access:allowedRegions = ${JSON.stringify(allowed)}: leaves out the stack's own region ${region} (aws:region), so every user would be denied ssm, ec2 and logs where this stack's instances run: add "${region}"`;
+}
+
 /** The operator access the component takes, from values that passed runCommandChecks. */
 export function operatorAccessOf(v: RunCommandValues) {
     const access = v.operatorAccess;

@@ -70,6 +70,12 @@ describe("config/runCommand: users, documents and operators", () => {
         ]);
     });
 
+    it("refuses allowedRegions without the stack's own region, naming it", async () => {
+        assert.deepStrictEqual(await problems({ allowedRegions: ["eu-west-1"] }, "us-east-1"), [
+            'ssm-access:allowedRegions = ["eu-west-1"]: leaves out the stack\'s own region us-east-1 (aws:region), so every user would be denied ssm, ec2 and logs where this stack\'s instances run: add "us-east-1"',
+        ]);
+    });
+
     it("rejects an unknown level", async () => {
         assert.deepStrictEqual(await problems({ users: [{ name: "a", level: "root" }] }), [
             'ssm-access:users[0].level = "root": must be one of "admin", "read-only", "operator"',
