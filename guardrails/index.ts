@@ -6,7 +6,7 @@ import { PolicyPack, PolicyResource, ReportViolation, StackValidationArgs } from
 import { PARTITIONS, Partition, partitionOfRegion } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
 import { ParameterRule, unsafeSplices } from "../policies/parameterSafety";
-import { OPERATOR_DENIED_ACTIONS, levelOfGroup } from "../policies/users";
+import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS, levelOfGroup } from "../policies/users";
 
 interface Statement {
     Effect?: string;
@@ -172,7 +172,7 @@ function operatorDenyGaps(policies: PolicyResource[]): string[] {
     const deniedEverywhere = new Set(
         denies.filter((s) => list(s.Resource).includes("*")).flatMap((s) => list(s.Action)),
     );
-    const missing = OPERATOR_DENIED_ACTIONS.filter(
+    const missing = [...OPERATOR_DENIED_ACTIONS, ...PARAMETER_READ_ACTIONS].filter(
         (a) => !deniedEverywhere.has(a) && !deniedEverywhere.has("ssm:*"),
     );
     if (missing.length > 0) {
@@ -285,7 +285,7 @@ export const pack = new PolicyPack("ssm-access-guardrails", {
         {
             name: "operator-groups-carry-complete-deny",
             description:
-                "Every operator group denies SendCommand beyond its documents and tagged instances, and every other way to run code.",
+                "Every operator group denies SendCommand beyond its documents and tagged instances, every other way to run code, and Parameter Store value reads.",
             enforcementLevel: "mandatory",
             validateStack: operatorGroupsCarryTheDenies,
         },

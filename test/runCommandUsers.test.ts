@@ -250,6 +250,17 @@ describe("RunCommandUsers", () => {
                 Action: DENIED,
                 Resource: "*",
             },
+            {
+                Sid: "DenyParameterValues",
+                Effect: "Deny",
+                Action: [
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                    "ssm:GetParameterHistory",
+                ],
+                Resource: "*",
+            },
         ]);
         const allowed = doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow");
         assert.ok(
@@ -321,6 +332,7 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
     });
 
     type Case = [string, string, string, Record<string, string>?];
+    const PARAMETER = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-password`;
     const allowed: Case[] = [
         ["ssm:SendCommand", DOC_ARN, "its document"],
         ["ssm:SendCommand", INSTANCE, "a tagged instance", TAGGED],
@@ -350,6 +362,10 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
         ["ssm:UpdateDocument", DOC_ARN, "editing its document"],
         ["ssm:UpdateDocumentDefaultVersion", DOC_ARN, "switching its document's version"],
         ["ssm:DeleteDocument", DOC_ARN, "deleting its document"],
+        ["ssm:GetParameter", PARAMETER, "a Parameter Store value"],
+        ["ssm:GetParameters", PARAMETER, "Parameter Store values"],
+        ["ssm:GetParametersByPath", PARAMETER, "Parameter Store values by path"],
+        ["ssm:GetParameterHistory", PARAMETER, "a Parameter Store value's history"],
     ];
 
     for (const [action, resource, what, context] of allowed) {

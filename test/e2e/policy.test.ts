@@ -70,6 +70,10 @@ describe("policy pack", () => {
         );
         assert.match(
             preview.stdout,
+            /operator group violations-operator lacks .*a Deny on "\*" of ssm:StartSession, .*ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory/,
+        );
+        assert.match(
+            preview.stdout,
             /String parameter Service is not passed by environment variable/,
         );
         assert.match(
