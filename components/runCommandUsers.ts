@@ -63,7 +63,7 @@ export interface AccessKeyOutput {
     accessKeyId: pulumi.Output<string>;
     /** Present without a PGP key; always a Pulumi secret. */
     secret?: pulumi.Output<string>;
-    /** Present with a PGP key: base64 of the OpenPGP message (IAM's encrypted secret). */
+    /** Present with a PGP key: base64 of the OpenPGP message the provider encrypted the secret into. */
     encryptedSecret?: pulumi.Output<string>;
 }
 

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { ConfigError, PROJECT, SECRET_VALUE, closest, problemLines, show } from "./problems";
 import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
 import { RelaunchEntry } from "./relaunch";
-import { operatorAccessOf, pgpKey } from "./runCommand";
+import { allowedRegionsProblem, operatorAccessOf, pgpKey } from "./runCommand";
 import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
 export { ConfigError, PROJECT };
@@ -195,6 +195,9 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(...problemLines(parsed.error.issues, knownKeys(partition), raw.secretKeys));
+    } else if (typeof region === "string") {
+        const outside = allowedRegionsProblem(parsed.data.allowedRegions, region);
+        problems.push(...(outside ? [outside] : []));
     }
     let pgp: string | undefined;
     const armored = values.pgpPublicKey;

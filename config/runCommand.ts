@@ -1,4 +1,5 @@
 /** Configuration of Run Command users, their documents and key encryption: what RunCommandUsers takes. */
+import type { Key, PublicKey } from "openpgp";
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../components/runCommandUsers";
 import {
@@ -6,6 +7,7 @@ import {
     Refusal,
     unsafeParameterReason,
     unsafeSplices,
+    wordProblem,
 } from "../policies/parameterSafety";
 import {
     PARAMETER_NAME,
@@ -77,7 +79,40 @@ function advice(refusal: Refusal): string {
 }
 
 /**
- * Each String parameter must provably admit only one inert word (policies/parameterSafety.ts), and
+ * Why a parameter's default is not a value its own rule admits, or undefined. A default is a value
+ * like any other: SSM uses it when the operator gives none, so it reaches the same root script.
+ * Called only once the rule itself is proven, so the pattern is in the subset that JavaScript
+ * evaluates as SSM and the agent do (policies/parameterSafety.ts).
+ */
+function defaultProblem(p: ParameterValues, platform: Platform): string | undefined {
+    const value = p.default;
+    if (value === undefined) {
+        return undefined;
+    }
+    if (p.type === "Integer") {
+        return /^-?[0-9]+$/.test(value) ? undefined : 'is not an integer: give digits, e.g. "5"';
+    }
+    if (p.type === "Boolean") {
+        return value === "true" || value === "false"
+            ? undefined
+            : 'is not a Boolean: give "true" or "false"';
+    }
+    const word = wordProblem(value, platform);
+    if (word) {
+        return `is not an inert word (${word}); a default reaches the root ${SHELL[platform]} like any value: give one inert word the parameter admits, or no default`;
+    }
+    if (p.allowedValues && !p.allowedValues.includes(value)) {
+        return `is not one of allowedValues (${p.allowedValues.join(", ")}): give one of them, or no default`;
+    }
+    if (p.allowedPattern !== undefined && !new RegExp(p.allowedPattern).test(value)) {
+        return `does not match allowedPattern "${p.allowedPattern}": give a value it admits, or no default`;
+    }
+    return undefined;
+}
+
+/**
+ * Each String parameter must provably admit only one inert word (policies/parameterSafety.ts), its
+ * default must be a value its rule admits, and
  * no command may paste a String parameter with {{ }} unless it is an allowedValues list: SSM
  * splices the raw value into a root script, so such values are read from SSM_<Name> instead.
  */
@@ -100,6 +135,11 @@ function checkDocument(d: DocumentValues, ctx: z.RefinementCtx): void {
                 refusedValue(p, refusal),
                 `${refusal.construct}; operators' values reach a root ${SHELL[d.platform]}, so only provably inert words are accepted: ${advice(refusal)}`,
             );
+            continue;
+        }
+        const wrongDefault = defaultProblem(p, d.platform);
+        if (wrongDefault) {
+            problem(ctx, ["parameters", name, "default"], p.default, wrongDefault);
         }
     }
     d.commands.forEach((command, i) => {
@@ -217,6 +257,20 @@ export const runCommandChecks = [
     }),
 ];
 
+/**
+ * allowedRegions denies ssm, ec2 and logs outside the list to every user group: a list without the
+ * stack's own region would lock every user out of the instances this stack manages.
+ */
+export function allowedRegionsProblem(
+    allowed: readonly string[],
+    region: string,
+): string | undefined {
+    if (allowed.length === 0 || allowed.includes(region)) {
+        return undefined;
+    }
+    return `ssm-access:allowedRegions = ${JSON.stringify(allowed)}: leaves out the stack's own region ${region} (aws:region), so every user would be denied ssm, ec2 and logs where this stack's instances run: add "${region}"`;
+}
+
 /** The operator access the component takes, from values that passed runCommandChecks. */
 export function operatorAccessOf(v: RunCommandValues) {
     const access = v.operatorAccess;
@@ -226,30 +280,58 @@ export function operatorAccessOf(v: RunCommandValues) {
     return { documents: access.documents, instanceTag: access.instanceTag };
 }
 
+const EXPORT_PUBLIC = "gpg --export --armor KEYID";
+
 /**
- * The PGP public key as IAM wants it (base64 of the binary key), or a problem. The value is never
+ * Why a public key cannot receive a secret now, or undefined when it can. The provider encrypts
+ * each new secret to this key right after CreateAccessKey (terraform-provider-aws
+ * internal/service/iam/access_key.go, resourceAccessKeyCreate), so a key that cannot encrypt fails
+ * `up` after IAM has made the key: refuse it here, before anything is declared.
+ */
+async function unusableForEncryption(key: PublicKey): Promise<string | undefined> {
+    try {
+        // Throws unless the primary key is valid now (not expired, not revoked) and it or a subkey
+        // is an unexpired, non-revoked key with encryption flags (openpgp Key.getEncryptionKey).
+        await key.getEncryptionKey();
+        return undefined;
+    } catch {
+        const fix = `extend it (gpg --quick-set-expire FINGERPRINT 1y, and with '*' after 1y for its subkeys) or use another key, and give ${EXPORT_PUBLIC} again`;
+        if (await key.isRevoked()) {
+            return `is revoked: give a key that is not, exported with ${EXPORT_PUBLIC}`;
+        }
+        const expires = await key.getExpirationTime();
+        if (expires instanceof Date && expires.getTime() <= Date.now()) {
+            return `expired on ${expires.toISOString().slice(0, 10)}, so nothing can be encrypted to it: ${fix}`;
+        }
+        return `has no unexpired, non-revoked encryption subkey, so nothing can be encrypted to it: add one (gpg --quick-add-key FINGERPRINT cv25519 encr 1y) or ${fix}`;
+    }
+}
+
+/**
+ * The PGP public key as the provider takes it (base64 of the binary key), or a problem. The value is never
  * echoed: a pasted private key must not end up in a log.
  */
 export async function pgpKey(armored: string): Promise<{ key: string } | { problem: string }> {
     if (/PRIVATE KEY/.test(armored)) {
         return {
-            problem:
-                "is a PRIVATE key: remove it from config now and give the public key (gpg --export --armor KEYID)",
+            problem: `is a PRIVATE key: remove it from config now and give the public key (${EXPORT_PUBLIC})`,
         };
     }
     // Loaded only when a key is configured: most stacks have none.
     const openpgp = await import("openpgp");
+    let key: Key;
     try {
-        const key = await openpgp.readKey({ armoredKey: armored });
-        if (key.isPrivate()) {
-            return {
-                problem: "is a private key: give the public key (gpg --export --armor KEYID)",
-            };
-        }
-        return { key: Buffer.from(key.toPublic().write()).toString("base64") };
+        key = await openpgp.readKey({ armoredKey: armored });
     } catch (err) {
         return {
-            problem: `is not an armored OpenPGP public key (${(err as Error).message}): paste the output of gpg --export --armor KEYID`,
+            problem: `is not an armored OpenPGP public key (${(err as Error).message}): paste the output of ${EXPORT_PUBLIC}`,
         };
     }
+    if (key.isPrivate()) {
+        return { problem: `is a private key: give the public key (${EXPORT_PUBLIC})` };
+    }
+    const unusable = await unusableForEncryption(key.toPublic());
+    return unusable
+        ? { problem: unusable }
+        : { key: Buffer.from(key.toPublic().write()).toString("base64") };
 }

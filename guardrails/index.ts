@@ -3,10 +3,10 @@
  * what the program must never produce, independently of the code that produces it.
  */
 import { PolicyPack, PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { PARTITIONS, Partition } from "../policies/iam";
+import { PARTITIONS, Partition, partitionOfRegion } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
 import { ParameterRule, unsafeSplices } from "../policies/parameterSafety";
-import { OPERATOR_DENIED_ACTIONS, levelOfGroup } from "../policies/users";
+import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS, levelOfGroup } from "../policies/users";
 
 interface Statement {
     Effect?: string;
@@ -37,6 +37,20 @@ const POLICY_TYPES = [
     "aws:iam/rolePolicy:RolePolicy",
 ];
 
+/**
+ * The partition a role lives in, from the region its provider was configured with (the stack's
+ * aws:region for the default provider), known at every preview; the role's ARN, the fallback, is
+ * unknown until the role exists.
+ */
+function partitionOf(role: PolicyResource): Partition {
+    const region = role.provider?.props.region;
+    if (typeof region === "string" && region !== "") {
+        return partitionOfRegion(region);
+    }
+    const fromArn = String(role.props.arn ?? "").split(":")[1];
+    return PARTITIONS.includes(fromArn as Partition) ? (fromArn as Partition) : "aws";
+}
+
 function instanceRolesTrustEc2(args: StackValidationArgs, report: ReportViolation): void {
     const roles = args.resources.filter((r) => r.type === "aws:iam/role:Role");
     for (const profile of args.resources.filter(
@@ -46,11 +60,7 @@ function instanceRolesTrustEc2(args: StackValidationArgs, report: ReportViolatio
         if (!role || typeof role.props.assumeRolePolicy !== "string") {
             continue;
         }
-        const fromArn = String(role.props.arn ?? "").split(":")[1];
-        const partition: Partition = PARTITIONS.includes(fromArn as Partition)
-            ? (fromArn as Partition)
-            : "aws";
-        const verdict = verifyServiceTrust(role.props.assumeRolePolicy, "ec2", partition);
+        const verdict = verifyServiceTrust(role.props.assumeRolePolicy, "ec2", partitionOf(role));
         if (!verdict.trusted) {
             report(
                 `instance profile ${profile.name} holds role ${role.name}, which EC2 cannot assume: ${verdict.reason}`,
@@ -60,9 +70,38 @@ function instanceRolesTrustEc2(args: StackValidationArgs, report: ReportViolatio
     }
 }
 
+/**
+ * AWS managed policies that allow S3 actions on "*", by name after `:iam::aws:policy/`, as AWS
+ * publishes them (AWS managed policy reference; archived in zoph-io/MAMIP policies/<name>).
+ */
+const MANAGED_S3_ON_STAR: Record<string, string> = {
+    // v8: s3:GetObject, PutObject, ListBucket and five more on "*".
+    "service-role/AmazonEC2RoleforSSM": "s3:GetObject, s3:PutObject, s3:ListBucket and more",
+    // v2: s3:* and s3-object-lambda:* on "*".
+    AmazonS3FullAccess: "s3:*",
+    // v3: s3:Get*, s3:List*, s3:Describe* on "*".
+    AmazonS3ReadOnlyAccess: "s3:Get*, s3:List*, s3:Describe*",
+    // v12: NotAction iam:*, organizations:*, account:* on "*".
+    PowerUserAccess: "every action but iam, organizations and account",
+    AdministratorAccess: "*",
+};
+
+const ATTACHMENT_TYPES = [
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+];
+
+/** The wide S3 grant of an attached AWS managed policy, or undefined. */
+function managedS3OnStar(attachment: PolicyResource): { name: string; grants: string } | undefined {
+    const match = /^arn:[a-z-]+:iam::aws:policy\/(.+)$/.exec(String(attachment.props.policyArn));
+    const grants = match ? MANAGED_S3_ON_STAR[match[1]] : undefined;
+    return match && grants ? { name: match[1], grants } : undefined;
+}
+
 function noS3OnStarWithBucket(args: StackValidationArgs, report: ReportViolation): void {
     const policies = args.resources.filter((r) => POLICY_TYPES.includes(r.type));
-    const s3 = (s: Statement) => list(s.Action).some((a) => a.startsWith("s3:"));
+    const s3 = (s: Statement) => list(s.Action).some((a) => a === "*" || a.startsWith("s3:"));
     const bucketConfigured = policies.some((p) =>
         statements(p).some(
             (s) =>
@@ -81,6 +120,15 @@ function noS3OnStarWithBucket(args: StackValidationArgs, report: ReportViolation
             report(
                 `${p.name} allows S3 actions on "*" although an output bucket is configured: scope them to the bucket`,
                 p.urn,
+            );
+        }
+    }
+    for (const a of args.resources.filter((r) => ATTACHMENT_TYPES.includes(r.type))) {
+        const wide = managedS3OnStar(a);
+        if (wide) {
+            report(
+                `${a.name} attaches the AWS managed policy ${wide.name}, which allows ${wide.grants} on "*", although an output bucket is configured: attach a policy scoped to the bucket (instanceMode managed or guide)`,
+                a.urn,
             );
         }
     }
@@ -124,7 +172,7 @@ function operatorDenyGaps(policies: PolicyResource[]): string[] {
     const deniedEverywhere = new Set(
         denies.filter((s) => list(s.Resource).includes("*")).flatMap((s) => list(s.Action)),
     );
-    const missing = OPERATOR_DENIED_ACTIONS.filter(
+    const missing = [...OPERATOR_DENIED_ACTIONS, ...PARAMETER_READ_ACTIONS].filter(
         (a) => !deniedEverywhere.has(a) && !deniedEverywhere.has("ssm:*"),
     );
     if (missing.length > 0) {
@@ -182,13 +230,15 @@ export const pack = new PolicyPack("ssm-access-guardrails", {
     policies: [
         {
             name: "instance-role-trusts-ec2",
-            description: "Every instance profile's role trusts ec2.amazonaws.com.",
+            description:
+                "Every instance profile's role trusts EC2 (ec2.amazonaws.com; ec2.amazonaws.com.cn in China).",
             enforcementLevel: "mandatory",
             validateStack: instanceRolesTrustEc2,
         },
         {
             name: "no-s3-on-star-with-output-bucket",
-            description: 'With an output bucket configured, no S3 statement allows Resource "*".',
+            description:
+                'With an output bucket configured, no S3 statement and no attached AWS managed policy allows S3 on Resource "*".',
             enforcementLevel: "mandatory",
             validateStack: noS3OnStarWithBucket,
         },
@@ -235,7 +285,7 @@ export const pack = new PolicyPack("ssm-access-guardrails", {
         {
             name: "operator-groups-carry-complete-deny",
             description:
-                "Every operator group denies SendCommand beyond its documents and tagged instances, and every other way to run code.",
+                "Every operator group denies SendCommand beyond its documents and tagged instances, every other way to run code, and Parameter Store value reads.",
             enforcementLevel: "mandatory",
             validateStack: operatorGroupsCarryTheDenies,
         },

@@ -159,7 +159,7 @@ export function instanceTagKey(key: string): string {
  * wider Allow such as AmazonSSMFullAccess: SendCommand on any other resource (NotResource: every
  * other document, AWS-* included, every other bucket, hybrid managed instances), SendCommand to an
  * instance without the tag (StringNotEquals also matches an instance with no such tag: a missing
- * key does not equal the value), and OPERATOR_DENIED_ACTIONS. List/get actions that take no
+ * key does not equal the value), OPERATOR_DENIED_ACTIONS, and Parameter Store value reads. List/get actions that take no
  * resource in IAM (ListCommands, GetCommandInvocation, CancelCommand, ...) are on "*".
  */
 export function operatorPolicy(partition: Partition, scope: OperatorScope): PolicyDocument {
@@ -225,6 +225,17 @@ export function operatorPolicy(partition: Partition, scope: OperatorScope): Poli
             Sid: "DenyOtherWaysToRunCode",
             Effect: "Deny",
             Action: OPERATOR_DENIED_ACTIONS,
+            Resource: "*",
+        },
+        // As for read-only users (readOnlyDenyPolicy): an operator given AmazonSSMFullAccess or
+        // AmazonSSMReadOnlyAccess elsewhere would otherwise read every default-key SecureString.
+        // Operators need none of it: SSM Agent resolves a document's {{ssm:name}} references with
+        // the instance's own credentials (amazon-ssm-agent agent/parameterstore/parameterstore.go,
+        // callGetParameters), not the sender's.
+        {
+            Sid: "DenyParameterValues",
+            Effect: "Deny",
+            Action: PARAMETER_READ_ACTIONS,
             Resource: "*",
         },
     ];

@@ -250,6 +250,17 @@ describe("RunCommandUsers", () => {
                 Action: DENIED,
                 Resource: "*",
             },
+            {
+                Sid: "DenyParameterValues",
+                Effect: "Deny",
+                Action: [
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                    "ssm:GetParameterHistory",
+                ],
+                Resource: "*",
+            },
         ]);
         const allowed = doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow");
         assert.ok(
@@ -321,6 +332,7 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
     });
 
     type Case = [string, string, string, Record<string, string>?];
+    const PARAMETER = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-password`;
     const allowed: Case[] = [
         ["ssm:SendCommand", DOC_ARN, "its document"],
         ["ssm:SendCommand", INSTANCE, "a tagged instance", TAGGED],
@@ -350,6 +362,10 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
         ["ssm:UpdateDocument", DOC_ARN, "editing its document"],
         ["ssm:UpdateDocumentDefaultVersion", DOC_ARN, "switching its document's version"],
         ["ssm:DeleteDocument", DOC_ARN, "deleting its document"],
+        ["ssm:GetParameter", PARAMETER, "a Parameter Store value"],
+        ["ssm:GetParameters", PARAMETER, "Parameter Store values"],
+        ["ssm:GetParametersByPath", PARAMETER, "Parameter Store values by path"],
+        ["ssm:GetParameterHistory", PARAMETER, "a Parameter Store value's history"],
     ];
 
     for (const [action, resource, what, context] of allowed) {
@@ -546,6 +562,40 @@ describe("RunCommandUsers: documents and access keys", () => {
             "the old slot's resource name is unchanged",
         );
     });
+});
+
+describe("RunCommandUsers: what useManagedUserPolicies adds for admins (IAM simulation)", () => {
+    let guide: object[];
+    before(async () => {
+        recorded.length = 0;
+        new RunCommandUsers("u", BASE);
+        await settled();
+        guide = [groupPolicy("admin")];
+    });
+
+    const logGroup = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ssm-access/run-command`;
+    const ssmServiceRole = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM`;
+    // The README's list of what AmazonSSMFullAccess grants beyond the guide's ssm:* policy.
+    const extras: [string, string][] = [
+        ["logs:DeleteLogGroup", logGroup],
+        ["logs:PutRetentionPolicy", logGroup],
+        ["logs:GetLogEvents", `${logGroup}:log-stream:i-0abc/aws-runShellScript/stdout`],
+        ["ds:CreateComputer", `arn:aws:ds:us-east-1:${ACCOUNT}:directory/d-1234567890`],
+        ["ec2messages:GetMessages", "*"],
+        ["ssmmessages:OpenDataChannel", "*"],
+        ["iam:DeleteServiceLinkedRole", ssmServiceRole],
+    ];
+    for (const [action, resource] of extras) {
+        it(`${action}: allowed by AmazonSSMFullAccess, not by the guide's admin policy`, async () => {
+            assert.deepStrictEqual(
+                [
+                    await decide(guide, action, resource),
+                    await decide([SSM_FULL_ACCESS_DOCUMENT], action, resource),
+                ],
+                ["ImplicitlyDenied", "Allowed"],
+            );
+        });
+    }
 });
 
 describe("RunCommandUsers: read-only", () => {

@@ -70,6 +70,12 @@ describe("config/runCommand: users, documents and operators", () => {
         ]);
     });
 
+    it("refuses allowedRegions without the stack's own region, naming it", async () => {
+        assert.deepStrictEqual(await problems({ allowedRegions: ["eu-west-1"] }, "us-east-1"), [
+            'ssm-access:allowedRegions = ["eu-west-1"]: leaves out the stack\'s own region us-east-1 (aws:region), so every user would be denied ssm, ec2 and logs where this stack\'s instances run: add "us-east-1"',
+        ]);
+    });
+
     it("rejects an unknown level", async () => {
         assert.deepStrictEqual(await problems({ users: [{ name: "a", level: "root" }] }), [
             'ssm-access:users[0].level = "root": must be one of "admin", "read-only", "operator"',
@@ -217,6 +223,60 @@ describe("config/runCommand: document parameters an operator passes to a root sh
         });
     }
 
+    // A default is a value: SSM passes it when the operator gives none.
+    const defaults: { parameter: object; message: string }[] = [
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "nginx; reboot" },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"nginx; reboot\": is not an inert word (unsafe character ';'); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "--now" },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"--now\": is not an inert word (leading '-' (option injection)); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: {
+                allowedPattern: "^[a-z][a-z0-9-]{0,63}$",
+                default: "{{ssm:/app/service}}",
+            },
+            message:
+                "ssm-access:documents[0].parameters.Service.default = \"{{ssm:/app/service}}\": is not an inert word (glob/brace character '{'); a default reaches the root shell like any value: give one inert word the parameter admits, or no default",
+        },
+        {
+            parameter: { allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "Nginx" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "Nginx": does not match allowedPattern "^[a-z][a-z0-9-]{0,63}$": give a value it admits, or no default',
+        },
+        {
+            parameter: { allowedValues: ["nginx", "app"], default: "sshd" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "sshd": is not one of allowedValues (nginx, app): give one of them, or no default',
+        },
+        {
+            parameter: { type: "Integer", default: "5;reboot" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "5;reboot": is not an integer: give digits, e.g. "5"',
+        },
+        {
+            parameter: { type: "Boolean", default: "yes" },
+            message:
+                'ssm-access:documents[0].parameters.Service.default = "yes": is not a Boolean: give "true" or "false"',
+        },
+    ];
+    for (const c of defaults) {
+        it(`refuses the default of ${JSON.stringify(c.parameter)}`, async () => {
+            assert.deepStrictEqual(await problems({ documents: [withParameter(c.parameter)] }), [
+                c.message,
+            ]);
+        });
+    }
+
+    it("accepts a default the parameter's own rule admits", async () => {
+        const doc = withParameter({ allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "nginx" });
+        assert.deepStrictEqual(await problems({ documents: [doc] }), []);
+    });
+
     it("lets Integer parameters be spliced", async () => {
         const doc = {
             name: "Sleep",
@@ -292,7 +352,74 @@ describe("config/runCommand: keys", () => {
         );
     });
 
-    it("turns an armored public key into the base64 binary form IAM takes", async () => {
+    const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
+    const generated = (options: {
+        date?: Date;
+        keyExpirationTime?: number;
+        subkeys?: openpgp.SubkeyOptions[];
+    }) =>
+        openpgp.generateKey({
+            userIDs: [{ name: "t" }],
+            type: "curve25519",
+            date: options.date,
+            keyExpirationTime: options.keyExpirationTime,
+            subkeys: options.subkeys,
+            format: "object",
+        });
+    const unusableKeys: {
+        what: string;
+        publicKey: () => Promise<string>;
+        problem: RegExp;
+    }[] = [
+        {
+            what: "a key that expired (made ten days ago, valid for an hour)",
+            publicKey: async () =>
+                (
+                    await generated({ date: TEN_DAYS_AGO, keyExpirationTime: 3600 })
+                ).publicKey.armor(),
+            problem: new RegExp(
+                `expired on ${TEN_DAYS_AGO.toISOString().slice(0, 10)}, so nothing can be encrypted to it: extend it \\(gpg --quick-set-expire`,
+            ),
+        },
+        {
+            what: "a revoked key",
+            publicKey: async () =>
+                (
+                    await openpgp.revokeKey({
+                        key: (await generated({})).privateKey,
+                        format: "armored",
+                    })
+                ).publicKey,
+            problem: /is revoked: give a key that is not, exported with gpg --export --armor KEYID/,
+        },
+        {
+            what: "a signing-only key (no encryption subkey)",
+            publicKey: async () => (await generated({ subkeys: [] })).publicKey.armor(),
+            problem:
+                /has no unexpired, non-revoked encryption subkey, so nothing can be encrypted to it: add one \(gpg --quick-add-key/,
+        },
+        {
+            what: "a key whose only encryption subkey expired",
+            publicKey: async () =>
+                (
+                    await generated({ date: TEN_DAYS_AGO, subkeys: [{ keyExpirationTime: 3600 }] })
+                ).publicKey.armor(),
+            problem: /has no unexpired, non-revoked encryption subkey/,
+        },
+    ];
+    for (const c of unusableKeys) {
+        it(`refuses ${c.what}, with one message naming the setting and no key material`, async () => {
+            const armored = await c.publicKey();
+            const found = await problems({ pgpPublicKey: armored });
+            assert.strictEqual(found.length, 1, found.join("\n"));
+            assert.match(found[0], /^ssm-access:pgpPublicKey = \(\d+ characters, not shown\): /);
+            assert.match(found[0], c.problem);
+            const body = armored.split("\n").filter((l) => l.length > 20 && !l.startsWith("-"));
+            assert.ok(!body.some((l) => found[0].includes(l.slice(0, 20))), found[0]);
+        });
+    }
+
+    it("turns an armored public key into the base64 binary form the provider takes", async () => {
         const { publicKey } = await openpgp.generateKey({
             userIDs: [{ name: "t" }],
             type: "curve25519",

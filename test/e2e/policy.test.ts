@@ -8,6 +8,18 @@ describe("policy pack", () => {
     const sb = new Sandbox();
     after(() => sb.cleanup());
 
+    /** The fixture program that breaks every guardrail, copied into the sandbox once. */
+    function violationsFixture(): string {
+        const fixture = path.join(sb.dir, "violations");
+        if (!fs.existsSync(fixture)) {
+            fs.cpSync(path.join(ROOT, "test", "e2e", "fixtures", "violations"), fixture, {
+                recursive: true,
+            });
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(fixture, "node_modules"));
+        }
+        return fixture;
+    }
+
     for (const stack of ["dev", "staging", "prod"]) {
         it(`passes the shipped ${stack} stack with no mandatory violation`, async () => {
             assert.strictEqual((await sb.pulumi("stack", "init", stack)).code, 0);
@@ -25,11 +37,7 @@ describe("policy pack", () => {
     }
 
     it("catches a deliberately bad program: every mandatory guardrail fires, naming what is missing", async () => {
-        const fixture = path.join(sb.dir, "violations");
-        fs.cpSync(path.join(ROOT, "test", "e2e", "fixtures", "violations"), fixture, {
-            recursive: true,
-        });
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(fixture, "node_modules"));
+        const fixture = violationsFixture();
         assert.strictEqual((await sb.pulumiAt(fixture, "stack", "init", "bad")).code, 0);
         await sb.pulumiAt(fixture, "config", "set", "aws:region", "us-east-1", "--stack", "bad");
         const preview = await sb.pulumiAt(
@@ -62,11 +70,50 @@ describe("policy pack", () => {
         );
         assert.match(
             preview.stdout,
+            /operator group violations-operator lacks .*a Deny on "\*" of ssm:StartSession, .*ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory/,
+        );
+        assert.match(
+            preview.stdout,
             /String parameter Service is not passed by environment variable/,
         );
         assert.match(
             preview.stdout,
             /a command splices String parameter Service with \{\{ Service \}\}/,
+        );
+        assert.match(
+            preview.stdout,
+            /legacy-managed attaches the AWS managed policy service-role\/AmazonEC2RoleforSSM, which allows s3:GetObject, s3:PutObject, s3:ListBucket and more on "\*", although an output bucket is configured/,
+        );
+        assert.match(
+            preview.stdout,
+            /holds role lambda-trusting-role, which EC2 cannot assume: no Allow statement lets ec2\.amazonaws\.com call/,
+        );
+    });
+
+    it("takes a role's partition from the stack's region, known at the first preview (cn-north-1)", async () => {
+        const fixture = violationsFixture();
+        assert.strictEqual((await sb.pulumiAt(fixture, "stack", "init", "bad-cn")).code, 0);
+        await sb.pulumiAt(
+            fixture,
+            "config",
+            "set",
+            "aws:region",
+            "cn-north-1",
+            "--stack",
+            "bad-cn",
+        );
+        const preview = await sb.pulumiAt(
+            fixture,
+            "preview",
+            "--stack",
+            "bad-cn",
+            "--policy-pack",
+            path.join(sb.project, "guardrails"),
+        );
+        assert.match(
+            preview.stdout,
+            /holds role lambda-trusting-role, which EC2 cannot assume: no Allow statement lets ec2\.amazonaws\.com\.cn call/,
+            preview.stdout,
         );
     });
 });
