@@ -16,7 +16,7 @@ export interface ExportedKey {
     accessKeyId: string;
     /** Plaintext secret, when the stack has no PGP key. */
     secret?: string;
-    /** IAM's encrypted secret (base64 OpenPGP), when the stack has a PGP key. */
+    /** The secret encrypted to the stack's PGP key by the provider (base64 OpenPGP), when it has one. */
     encryptedSecret?: string;
 }
 
@@ -178,7 +178,7 @@ export async function exportKeys(keys: ExportedKey[], opts: ExportOptions): Prom
             written.push({ user, path: file, format: "openpgp-armored" });
         }
     }
-    // Keys IAM encrypted to the stack's own PGP key: written as IAM gave them, openable with gpg.
+    // Keys the provider encrypted to the stack's own PGP key: written as they are, openable with gpg.
     for (const k of keys.filter((key) => key.encryptedSecret)) {
         const file = path.join(opts.outDir, `${opts.stack}-${k.user}-${k.slot}-secret.gpg`);
         writePrivate(file, Buffer.from(k.encryptedSecret!, "base64"));
