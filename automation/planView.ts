@@ -32,11 +32,11 @@ export function accessView(args: StackArgs): AccessView {
                 : "ssm:* and ec2:DescribeInstanceStatus on every resource (the guide's user policy): any document, AWS-RunShellScript included, on any instance";
         }
         if (level === "read-only") {
-            return `${SSM_READ_ONLY}: describe, get and list SSM resources, including Parameter Store values and every command's parameters and output; runs nothing`;
+            return `${SSM_READ_ONLY}: describe, get and list SSM resources, Parameter Store values excepted (explicitly denied), every command's parameters and output included (IAM cannot scope those); runs nothing`;
         }
         return (
             `runs only ${operator?.documents.join(", ")} on instances tagged ${operator?.instanceTag.key}=${operator?.instanceTag.value}; ` +
-            "reads every command's parameters and output (IAM cannot scope ListCommands and GetCommandInvocation)"
+            "reads every command's parameters and output (IAM cannot scope ListCommands and GetCommandInvocation), no Parameter Store values (explicitly denied); cannot start sessions, automations or associations, or edit documents (explicitly denied)"
         );
     };
     return {

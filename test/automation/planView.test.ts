@@ -54,4 +54,11 @@ describe("automation/planView: the shipped dev stack as a reviewer reads it", ()
             /^runs only RestartWebService on instances tagged ssm-access:operators=web/,
         );
     });
+
+    it("says what the read-only level cannot read, and what IAM cannot hide from it", () => {
+        assert.match(
+            plan.access!.users[1].may,
+            /Parameter Store values excepted \(explicitly denied\), every command's parameters and output included/,
+        );
+    });
 });
