@@ -9,6 +9,7 @@ export const COMMANDS = [
     "destroy",
     "outputs",
     "export-keys",
+    "deployer-policy",
 ] as const;
 export type CliCommand = (typeof COMMANDS)[number];
 
@@ -43,6 +44,9 @@ Commands:
                deleting keys, users, groups, roles, profiles or DHMC without --allow-replace
   outputs      show stack outputs (secrets as [secret])
   export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
+  deployer-policy
+               offline: print the least-privilege IAM policy for running preview, up, refresh
+               and destroy on the one stack named with --env
 
 Options:
   --env a,b          stacks to run (default: every Pulumi.<stack>.yaml; destroy needs it)
@@ -124,6 +128,9 @@ export function parseCli(argv: string[]): CliArgs {
         throw new UsageError(
             "destroy: name the stacks to destroy with --env STACK[,STACK] (it never defaults to every stack)",
         );
+    }
+    if (command === "deployer-policy" && (!args.env || args.env.includes(","))) {
+        throw new UsageError("deployer-policy: name exactly one stack with --env STACK");
     }
     if (command === "export-keys") {
         if (!args.env || args.env.includes(",")) {

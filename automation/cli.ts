@@ -52,6 +52,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
                 return await outputs(stacks, args, deps, emit);
             case "export-keys":
                 return await exportCommand(stacks[0], args, deps, emit);
+            case "deployer-policy":
+                return await deployerPolicyCommand(stacks[0], args, deps, emit);
             default:
                 return await operate(args.command, stacks, args, deps, emit);
         }
@@ -286,6 +288,30 @@ async function exportCommand(
             files.length
                 ? files.map((f) => `wrote ${f.path} (${f.user}, ${f.format})\n`).join("")
                 : `Stack "${stack}" has no access keys to export.\n`,
+        );
+    }
+    return EXIT.ok;
+}
+
+async function deployerPolicyCommand(
+    stack: string,
+    args: CliArgs,
+    deps: CliDeps,
+    emit: (doc: unknown) => void,
+): Promise<number> {
+    const { planStack } = await import("./plan");
+    const { MANAGED_POLICY_MAX_CHARS, deployerPolicy, policySize } =
+        await import("./deployerPolicy");
+    const policy = deployerPolicy(await planStack(deps.projectDir, stack));
+    if (args.json) {
+        emit({ stack, policy });
+    } else {
+        deps.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+    }
+    const size = policySize(policy);
+    if (size > MANAGED_POLICY_MAX_CHARS) {
+        deps.stderr.write(
+            `warning: the policy has ${size} characters without whitespace; a managed policy holds at most ${MANAGED_POLICY_MAX_CHARS}: split its statements over two policies\n`,
         );
     }
     return EXIT.ok;
