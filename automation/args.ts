@@ -10,6 +10,7 @@ export const COMMANDS = [
     "outputs",
     "export-keys",
     "deployer-policy",
+    "drift",
 ] as const;
 export type CliCommand = (typeof COMMANDS)[number];
 
@@ -44,6 +45,8 @@ Commands:
                deleting keys, users, groups, roles, profiles or DHMC without --allow-replace
   outputs      show stack outputs (secrets as [secret])
   export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
+  drift        refresh in preview mode: list every resource whose live state differs from the
+               state, with the differences; changes nothing
   deployer-policy
                offline: print the least-privilege IAM policy for running preview, up, refresh
                and destroy on the one stack named with --env
@@ -62,6 +65,9 @@ Options:
                      inside a git work tree unless the file is git-ignored
   --force            export-keys: write plaintext inside a git work tree all the same
   --verbose          show raw errors and stack traces
+
+Exit codes: 0 success (drift: no drift), 1 a stack failed or was refused, 2 bad command line,
+            3 drift found (drift only), 130 cancelled
 `;
 
 export function parseCli(argv: string[]): CliArgs {
