@@ -90,6 +90,12 @@ const IAM_KINDS: Record<string, string> = {
     "aws:iam/group:Group": "group",
 };
 
+/** The IAM entities lookups find by name. */
+const LOOKUP_KINDS: Record<string, string> = {
+    "aws:iam/getRole:getRole": "role",
+    "aws:iam/getInstanceProfile:getInstanceProfile": "instance-profile",
+};
+
 /** The resource's own ARN: its kind, path and name (or name pattern). */
 const self: Target = (r, ctx) => {
     const kind = IAM_KINDS[r.type];
@@ -106,6 +112,18 @@ const self: Target = (r, ctx) => {
 /** The ARNs of the stack's IAM entities of `kind` a name refers to (a name pattern matches its own). */
 function named(ctx: Context, kind: string, name: string): string[] {
     const pattern = wildcard(name);
+    if (pattern === "*") {
+        // A name known only at deploy (an adopted role's, which resolves once its trust policy
+        // is verified): the stack's own entities of that kind and those it looks up by name.
+        const declared = ctx.plan.resources.filter((r) => IAM_KINDS[r.type] === kind);
+        const lookedUp = ctx.plan.lookups
+            .filter((l) => LOOKUP_KINDS[l.token] === kind && typeof l.inputs.name === "string")
+            .map((l) => String(l.inputs.name));
+        return [
+            ...declared.map((r) => iam(ctx, kind, pathOf(r), namePattern(r))),
+            ...lookedUp.flatMap((n) => named(ctx, kind, n)),
+        ];
+    }
     const declared = ctx.plan.resources.filter(
         (r) => IAM_KINDS[r.type] === kind && namePattern(r) === pattern,
     );
@@ -690,8 +708,12 @@ function passedRoles(ctx: Context): { service: "ec2" | "ssm"; arns: string[] }[]
               .filter((l) => !dhmcNames.has(String(l.inputs.name)))
               .flatMap((l) => ref("role", "name")(asResource(l), ctx))
         : [];
+    const notDhmc = (arn: string) => ![...dhmcNames].some((n) => arn.endsWith(`/${n}`));
     return [
-        { service: "ec2" as const, arns: [...new Set([...inProfiles, ...adopted])] },
+        {
+            service: "ec2" as const,
+            arns: [...new Set([...inProfiles, ...adopted])].filter(notDhmc),
+        },
         { service: "ssm" as const, arns: toSsm },
     ].filter((p) => p.arns.length > 0);
 }

@@ -387,6 +387,58 @@ describe("automation/deployerPolicy: Default Host Management, a relaunch, a priv
     }
 });
 
+describe("automation/deployerPolicy: an adopted role (existingRoleName)", () => {
+    const LEGACY = `${IAM}:role/Legacy`;
+    let policy: PolicyDocument;
+    let dir: string;
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "deployer-policy-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.adopt.yaml"),
+            "config:\n  aws:region: us-east-1\n  ssm-access:existingRoleName: Legacy\n",
+        );
+        policy = deployerPolicy(await planStack(dir, "adopt"));
+    });
+    after(() => {
+        installTestMocks();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const cases: (Call & { decision: "Allowed" | "denied" })[] = [
+        { decision: "Allowed", action: "iam:GetRole", resource: LEGACY },
+        { decision: "denied", action: "iam:CreateRole", resource: LEGACY },
+        {
+            decision: "Allowed",
+            action: "iam:AttachRolePolicy",
+            resource: LEGACY,
+            context: { "iam:PolicyARN": CORE },
+        },
+        {
+            decision: "denied",
+            action: "iam:AttachRolePolicy",
+            resource: `${IAM}:role/Other`,
+            context: { "iam:PolicyARN": CORE },
+        },
+        {
+            decision: "Allowed",
+            action: "iam:PassRole",
+            resource: LEGACY,
+            context: { "iam:PassedToService": "ec2.amazonaws.com" },
+        },
+    ];
+    for (const c of cases) {
+        it(`${c.decision === "Allowed" ? "allows" : "denies"} ${label(c)}`, async () => {
+            const decision = await decide([policy], c.action, c.resource, c.context);
+            if (c.decision === "Allowed") {
+                assert.strictEqual(decision, "Allowed");
+            } else {
+                assert.notStrictEqual(decision, "Allowed");
+            }
+        });
+    }
+});
+
 describe("automation/deployerPolicy: what it cannot derive", () => {
     const plan = (partial: Partial<StackPlan>): StackPlan => ({
         stack: "dev",
