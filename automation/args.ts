@@ -9,6 +9,8 @@ export const COMMANDS = [
     "destroy",
     "outputs",
     "export-keys",
+    "deployer-policy",
+    "drift",
 ] as const;
 export type CliCommand = (typeof COMMANDS)[number];
 
@@ -43,6 +45,11 @@ Commands:
                deleting keys, users, groups, roles, profiles or DHMC without --allow-replace
   outputs      show stack outputs (secrets as [secret])
   export-keys  write Run Command users' access keys, encrypted (--recipient) or --plaintext
+  drift        refresh in preview mode: list every resource whose live state differs from the
+               state, with the differences; changes nothing
+  deployer-policy
+               offline: print the least-privilege IAM policy for running preview, up, refresh
+               and destroy on the one stack named with --env
 
 Options:
   --env a,b          stacks to run (default: every Pulumi.<stack>.yaml; destroy needs it)
@@ -58,6 +65,9 @@ Options:
                      inside a git work tree unless the file is git-ignored
   --force            export-keys: write plaintext inside a git work tree all the same
   --verbose          show raw errors and stack traces
+
+Exit codes: 0 success (drift: no drift), 1 a stack failed or was refused, 2 bad command line,
+            3 drift found (drift only), 130 cancelled
 `;
 
 export function parseCli(argv: string[]): CliArgs {
@@ -124,6 +134,9 @@ export function parseCli(argv: string[]): CliArgs {
         throw new UsageError(
             "destroy: name the stacks to destroy with --env STACK[,STACK] (it never defaults to every stack)",
         );
+    }
+    if (command === "deployer-policy" && (!args.env || args.env.includes(","))) {
+        throw new UsageError("deployer-policy: name exactly one stack with --env STACK");
     }
     if (command === "export-keys") {
         if (!args.env || args.env.includes(",")) {

@@ -1,20 +1,20 @@
 /**
  * The multi-environment driver: `npm run stacks -- <command> [options]`. Human progress goes to
  * stderr; with --json, stdout carries exactly one JSON document. Exit codes: 0 every stack
- * succeeded, 1 a stack failed or was refused, 2 bad command line, 130 cancelled.
+ * succeeded, 1 a stack failed or was refused, 2 bad command line, 3 drift found, 130 cancelled.
  */
 import * as fs from "fs";
 import * as readline from "readline";
 import { CliArgs, USAGE, parseCli } from "./args";
 import { guardedSteps, refusal } from "./guard";
-import { formatReview, isChange } from "./review";
+import { formatDrift, formatReview, isChange } from "./review";
 import { Command, OpResult, StackEngine } from "./stackEngine";
 import { DriverError, UsageError, explain } from "./errors";
 import { Progress, summaryTable } from "./progress";
 import { StackRun, Worker, runStacks } from "./runner";
 import { discoverStacks, selectStacks } from "./stacks";
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, drift: 3, cancelled: 130 } as const;
 
 type Writable = { write(text: string): unknown; isTTY?: boolean; columns?: number };
 
@@ -52,6 +52,10 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
                 return await outputs(stacks, args, deps, emit);
             case "export-keys":
                 return await exportCommand(stacks[0], args, deps, emit);
+            case "drift":
+                return await drift(stacks, args, deps, emit);
+            case "deployer-policy":
+                return await deployerPolicyCommand(stacks[0], args, deps, emit);
             default:
                 return await operate(args.command, stacks, args, deps, emit);
         }
@@ -193,6 +197,42 @@ async function operate(
     return finish(command, runs, args, deps, emit);
 }
 
+/**
+ * `drift`: a preview-only refresh of every selected stack, listing each resource whose live state
+ * differs from the state. Exit 3 when any stack drifted and none failed.
+ */
+async function drift(
+    stacks: string[],
+    args: CliArgs,
+    deps: CliDeps,
+    emit: (doc: unknown) => void,
+): Promise<number> {
+    const engine = deps.engine(args);
+    const progress = new Progress(deps.stderr, "drift");
+    const runs = await runStacks(
+        stacks,
+        (stack, signal, onStep) =>
+            engine.run("preview-refresh", stack, {
+                signal,
+                onStep: (s) => args.verbose && onStep(s),
+            }),
+        {
+            parallel: args.parallel,
+            failFast: args.failFast,
+            signal: deps.signal,
+            onChange: (r) => progress.update(r),
+        },
+    );
+    if (!args.json) {
+        const found = runs
+            .filter((r) => r.status === "succeeded")
+            .map((r) => `${formatDrift(r.stack, r.resources ?? [])}\n`);
+        deps.stdout.write(`\n${found.join("\n")}`);
+    }
+    const code = finish("drift", runs, args, deps, emit);
+    return code === EXIT.ok && runs.some((r) => (r.resources ?? []).length > 0) ? EXIT.drift : code;
+}
+
 function refreshWorker(engine: StackEngine): Worker {
     return (stack, signal, onStep) => engine.run("refresh", stack, { signal, onStep });
 }
@@ -204,7 +244,7 @@ function withPreview(run: StackRun, preview: OpResult | undefined): StackRun {
 
 /** The summary on stderr, the JSON document, and the exit code. */
 function finish(
-    command: Command,
+    command: Command | "drift",
     runs: StackRun[],
     args: CliArgs,
     deps: CliDeps,
@@ -286,6 +326,30 @@ async function exportCommand(
             files.length
                 ? files.map((f) => `wrote ${f.path} (${f.user}, ${f.format})\n`).join("")
                 : `Stack "${stack}" has no access keys to export.\n`,
+        );
+    }
+    return EXIT.ok;
+}
+
+async function deployerPolicyCommand(
+    stack: string,
+    args: CliArgs,
+    deps: CliDeps,
+    emit: (doc: unknown) => void,
+): Promise<number> {
+    const { planStack } = await import("./plan");
+    const { MANAGED_POLICY_MAX_CHARS, deployerPolicy, policySize } =
+        await import("./deployerPolicy");
+    const policy = deployerPolicy(await planStack(deps.projectDir, stack));
+    if (args.json) {
+        emit({ stack, policy });
+    } else {
+        deps.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+    }
+    const size = policySize(policy);
+    if (size > MANAGED_POLICY_MAX_CHARS) {
+        deps.stderr.write(
+            `warning: the policy has ${size} characters without whitespace; a managed policy holds at most ${MANAGED_POLICY_MAX_CHARS}: split its statements over two policies\n`,
         );
     }
     return EXIT.ok;

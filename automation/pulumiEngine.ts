@@ -15,7 +15,7 @@ import {
 import { ConfigError } from "../config/problems";
 import { DriverError, isLockError, lockAdvice } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
-import { ResourceChange, resourceChange, warningFrom } from "./review";
+import { ResourceChange, driftChange, resourceChange, warningFrom } from "./review";
 import { keepingStackFile } from "./stackFile";
 import { projectName } from "./stacks";
 
@@ -231,11 +231,17 @@ export class PulumiEngine implements StackEngine {
             if (meta && meta.type !== "pulumi:pulumi:Stack") {
                 const step = { op: meta.op, urn: meta.urn, type: meta.type };
                 steps.push(step);
-                const change = resourceChange(meta);
+                const change = command === "preview-refresh" ? undefined : resourceChange(meta);
                 if (change) {
                     resources.push(change);
                 }
                 opts.onStep(step);
+            }
+            // A refresh's finding is in its outputs event: the state's outputs against the live ones.
+            const read = event.resOutputsEvent?.metadata;
+            const drift = command === "preview-refresh" && read && driftChange(read);
+            if (drift) {
+                resources.push(drift);
             }
             const warning = event.diagnosticEvent && warningFrom(event.diagnosticEvent);
             if (warning) {
@@ -298,6 +304,11 @@ export class PulumiEngine implements StackEngine {
                 break;
             case "preview-destroy":
                 summary = (await stack.previewDestroy(common)).changeSummary;
+                break;
+            case "preview-refresh":
+                // Stack.previewRefresh runs `pulumi refresh --preview-only` (@pulumi/pulumi 3.248
+                // automation/stack.js; RefreshOptions.previewOnly is deprecated in its favour).
+                summary = (await stack.previewRefresh(common)).changeSummary;
                 break;
         }
         return summary;

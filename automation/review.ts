@@ -150,6 +150,47 @@ export function resourceChange(meta: StepEventMetadata): ResourceChange | undefi
     };
 }
 
+/**
+ * Drift a preview-only refresh found in one resource: the top-level outputs the live resource
+ * reports (new) that differ from the state's (old), secrets masked; a resource that no longer
+ * exists as a delete. Undefined when the two agree. The CLI shows a refresh's diff the same way,
+ * from the step's old and new outputs (pulumi/pulumi pkg/backend/display, refresh).
+ */
+export function driftChange(meta: StepEventMetadata): ResourceChange | undefined {
+    if (meta.type.startsWith("pulumi:")) {
+        return undefined;
+    }
+    const name = meta.urn.split("::").pop() ?? meta.urn;
+    if (meta.op === "delete" || (meta.old && !meta.new)) {
+        return { op: "delete", type: meta.type, name, properties: [] };
+    }
+    const before = meta.old?.outputs ?? {};
+    const after = meta.new?.outputs ?? {};
+    const properties: PropertyChange[] = [
+        ...new Set([...Object.keys(before), ...Object.keys(after)]),
+    ]
+        .filter((k) => k !== "__defaults")
+        .sort()
+        .flatMap((path): PropertyChange[] => {
+            const old = mask(before[path]);
+            const now = mask(after[path]);
+            if (JSON.stringify(old) === JSON.stringify(now)) {
+                return [];
+            }
+            const kind = old === undefined ? "add" : now === undefined ? "delete" : "update";
+            return [
+                {
+                    path,
+                    kind,
+                    replaces: false,
+                    ...(old === undefined ? {} : { old }),
+                    ...(now === undefined ? {} : { new: now }),
+                },
+            ];
+        });
+    return properties.length > 0 ? { op: "update", type: meta.type, name, properties } : undefined;
+}
+
 /** An engine warning as one line, prefixed with the resource it concerns; else undefined. */
 export function warningFrom(event: DiagnosticEvent): string | undefined {
     if (event.severity !== "warning") {
@@ -259,6 +300,26 @@ export function formatProperty(p: PropertyChange): string[] {
         default:
             return [`${head}: ${show(p.old)} => ${show(p.new)}`];
     }
+}
+
+/** A stack's drift: each resource whose live state differs from the state, with the differences. */
+export function formatDrift(stack: string, resources: ResourceChange[]): string {
+    const lines = [
+        resources.length === 0
+            ? `${stack}: no drift`
+            : `${stack}: ${resources.length} resource${resources.length === 1 ? "" : "s"} differ${resources.length === 1 ? "s" : ""} from the state`,
+    ];
+    for (const r of resources) {
+        lines.push(
+            r.op === "delete"
+                ? `  - gone ${r.type} ${r.name} (in the state, no longer in the cloud)`
+                : `  ~ drifted ${r.type} ${r.name}`,
+        );
+        for (const p of r.properties) {
+            lines.push(...formatProperty(p).map((l) => `        ${l}`));
+        }
+    }
+    return lines.join("\n");
 }
 
 /** A stack's review: each changing resource with its property diffs, then the warnings. */

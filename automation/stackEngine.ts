@@ -1,8 +1,13 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
 import type { ResourceChange } from "./review";
 
-/** `preview-destroy` shows what `destroy` would delete, touching nothing. */
-export type Command = "preview" | "up" | "refresh" | "destroy" | "preview-destroy";
+/**
+ * `preview-destroy` shows what `destroy` would delete, touching nothing; `preview-refresh` reads
+ * the live resources and reports, as its `resources`, those that differ from the state (drift),
+ * touching nothing.
+ */
+export type Command =
+    "preview" | "up" | "refresh" | "destroy" | "preview-destroy" | "preview-refresh";
 
 export interface Changes {
     create: number;

@@ -31,6 +31,17 @@ describe("automation/args: parseCli", () => {
         );
     });
 
+    describe("deployer-policy needs exactly one stack", () => {
+        for (const argv of [["deployer-policy"], ["deployer-policy", "--env", "dev,prod"]]) {
+            it(`rejects ${argv.join(" ")}`, () => {
+                assert.throws(
+                    () => parseCli(argv),
+                    /deployer-policy: name exactly one stack with --env STACK/,
+                );
+            });
+        }
+    });
+
     describe("export-keys needs one stack, --out and a recipient or --plaintext", () => {
         const cases: { argv: string[]; error: RegExp }[] = [
             {

@@ -342,3 +342,66 @@ describe("automation/cli: runs, exit codes and JSON", () => {
         });
     });
 });
+
+describe("automation/cli: drift", () => {
+    const DRIFTED = result({
+        resources: [
+            {
+                op: "update",
+                type: "aws:iam/accessKey:AccessKey",
+                name: "ssm-access-dev-users-key-dev-oncall-2026-11",
+                properties: [
+                    {
+                        path: "status",
+                        kind: "update",
+                        replaces: false,
+                        old: "Active",
+                        new: "Inactive",
+                    },
+                ],
+            },
+        ],
+    });
+
+    it("runs a preview-only refresh of every selected stack, and nothing else", async () => {
+        const engine = new FakeEngine();
+        await main(["drift", "--parallel", "1"], deps(engine));
+        assert.deepStrictEqual(engine.calls, [
+            "preview-refresh dev",
+            "preview-refresh prod",
+            "preview-refresh staging",
+        ]);
+    });
+
+    it("exits 0 when no stack drifted", async () => {
+        assert.strictEqual(await main(["drift"], deps(new FakeEngine())), EXIT.ok);
+    });
+
+    it("exits 3 when a stack drifted, listing the resource and what differs", async () => {
+        const d = deps(new FakeEngine({ dev: async () => DRIFTED }));
+        assert.strictEqual(await main(["drift"], d), EXIT.drift);
+        assert.match(
+            d.out.text,
+            /dev: 1 resource differs from the state\n {2}~ drifted aws:iam\/accessKey:AccessKey ssm-access-dev-users-key-dev-oncall-2026-11\n {8}status: "Active" => "Inactive"/,
+        );
+        assert.match(d.out.text, /prod: no drift/);
+    });
+
+    it("exits 1 when a stack failed, even if another drifted", async () => {
+        const d = deps(
+            new FakeEngine({
+                dev: async () => DRIFTED,
+                prod: async () => Promise.reject(new Error("error: prod broke")),
+            }),
+        );
+        assert.strictEqual(await main(["drift"], d), EXIT.failed);
+    });
+
+    it("puts the drifted resources in --json's usual document", async () => {
+        const d = deps(new FakeEngine({ dev: async () => DRIFTED }));
+        assert.strictEqual(await main(["drift", "--env", "dev", "--json"], d), EXIT.drift);
+        const doc = JSON.parse(d.out.text);
+        assert.strictEqual(doc.command, "drift");
+        assert.deepStrictEqual(doc.stacks[0].resources, DRIFTED.resources);
+    });
+});

@@ -4,6 +4,8 @@ import {
     PropertyChange,
     SECRET,
     UNKNOWN_TEXT,
+    driftChange,
+    formatDrift,
     formatProperty,
     formatReview,
     isChange,
@@ -298,5 +300,100 @@ describe("automation/review", () => {
 
     it("says when a stack has no changes", () => {
         assert.strictEqual(formatReview("prod", [], []), "prod: no changes");
+    });
+});
+
+describe("automation/review: drift", () => {
+    const KEY = "aws:iam/accessKey:AccessKey";
+    const KEY_URN = `urn:pulumi:dev::ssm-access::ssm-access:users:RunCommandUsers$${KEY}::dev-key`;
+    const outputs = (o: Record<string, unknown>) =>
+        ({ inputs: {}, outputs: o }) as unknown as StepEventMetadata["old"];
+    const TRUST = (service: string) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" },
+            ],
+        });
+
+    it("reports each top-level output the live resource changed, old and new", () => {
+        const change = driftChange(
+            meta({
+                op: "same",
+                urn: KEY_URN,
+                type: KEY,
+                old: outputs({ user: "dev-oncall", status: "Active", secret: SECRET_VALUE }),
+                new: outputs({ user: "dev-oncall", status: "Inactive", secret: SECRET_VALUE }),
+            }),
+        );
+        assert.deepStrictEqual(change, {
+            op: "update",
+            type: KEY,
+            name: "dev-key",
+            properties: [
+                { path: "status", kind: "update", replaces: false, old: "Active", new: "Inactive" },
+            ],
+        });
+    });
+
+    it("reports nothing when the live resource agrees with the state", () => {
+        const same = outputs({ status: "Active", secret: SECRET_VALUE });
+        assert.strictEqual(driftChange(meta({ op: "same", old: same, new: same })), undefined);
+    });
+
+    it("shows a secret output that differs as [secret], never its value", () => {
+        const change = driftChange(
+            meta({
+                op: "same",
+                old: outputs({ secret: "old-value" }),
+                new: outputs({ secret: SECRET_VALUE }),
+            }),
+        );
+        assert.deepStrictEqual(change?.properties, [
+            { path: "secret", kind: "update", replaces: false, old: "old-value", new: SECRET },
+        ]);
+    });
+
+    it("reports a resource gone from the cloud as deleted", () => {
+        const change = driftChange(meta({ op: "delete", old: outputs({ name: "r" }) }));
+        assert.deepStrictEqual(
+            [change?.op, change?.name, change?.properties],
+            ["delete", "dev-role", []],
+        );
+    });
+
+    it("ignores the stack and provider resources", () => {
+        const change = driftChange(
+            meta({
+                op: "same",
+                type: "pulumi:providers:aws",
+                old: outputs({ version: "7.47.0" }),
+                new: outputs({ version: "7.48.0" }),
+            }),
+        );
+        assert.strictEqual(change, undefined);
+    });
+
+    it("formats an edited trust policy as a JSON line diff under the drifted resource", () => {
+        const change = driftChange(
+            meta({
+                op: "same",
+                old: outputs({ assumeRolePolicy: TRUST("ec2.amazonaws.com") }),
+                new: outputs({ assumeRolePolicy: TRUST("lambda.amazonaws.com") }),
+            }),
+        )!;
+        const text = formatDrift("dev", [change]);
+        assert.ok(
+            text.startsWith(
+                `dev: 1 resource differs from the state\n  ~ drifted ${ROLE} dev-role\n`,
+            ),
+            text,
+        );
+        assert.match(text, /\n\s+- +"Service": "ec2\.amazonaws\.com"\n/);
+        assert.match(text, /\n\s+\+ +"Service": "lambda\.amazonaws\.com"\n/);
+    });
+
+    it("says so when a stack has not drifted", () => {
+        assert.strictEqual(formatDrift("dev", []), "dev: no drift");
     });
 });

@@ -201,3 +201,58 @@ describe("driver: locks and Ctrl-C", () => {
         assert.strictEqual(resume.code, 0, resume.stderr);
     });
 });
+
+describe("driver: drift", () => {
+    const sb = new Sandbox();
+    after(() => sb.cleanup());
+
+    /** Changes the stand-in's world out of band, as someone in the console would. */
+    function editCloud(edit: (o: { type: string; props: Record<string, unknown> }) => void): void {
+        const file = path.join(sb.cloud, "cloud.json");
+        const cloud = JSON.parse(fs.readFileSync(file, "utf8"));
+        Object.values(cloud.objects).forEach((o) =>
+            edit(o as { type: string; props: Record<string, unknown> }),
+        );
+        fs.writeFileSync(file, JSON.stringify(cloud));
+    }
+
+    it("finds no drift right after up: exit 0", async () => {
+        const up = await sb.driver("up", "--env", "dev", "--yes");
+        assert.strictEqual(up.code, 0, up.stderr);
+        const run = await sb.driver("drift", "--env", "dev");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.match(run.stdout, /dev: no drift/);
+    });
+
+    it("finds a key deactivated and a trust policy edited by hand: exit 3, changing nothing", async () => {
+        editCloud((o) => {
+            if (o.type === "aws:iam/accessKey:AccessKey" && o.props.user === "dev-oncall") {
+                o.props.status = "Inactive";
+            }
+            if (o.type === "aws:iam/role:Role") {
+                o.props.assumeRolePolicy = String(o.props.assumeRolePolicy).replace(
+                    "ec2.amazonaws.com",
+                    "lambda.amazonaws.com",
+                );
+            }
+        });
+        const before = sb.stateText();
+        const run = await sb.driver("drift", "--env", "dev", "--json");
+        assert.strictEqual(run.code, 3, run.stderr);
+        const [stack] = JSON.parse(run.stdout).stacks;
+        const found = stack.resources.map(
+            (r: { type: string; properties: { path: string; old: unknown; new: unknown }[] }) => [
+                r.type,
+                r.properties.map((p) => p.path),
+            ],
+        );
+        assert.deepStrictEqual(found.sort(), [
+            ["aws:iam/accessKey:AccessKey", ["status"]],
+            ["aws:iam/role:Role", ["assumeRolePolicy"]],
+        ]);
+        assert.strictEqual(sb.stateText(), before, "a preview-only refresh writes no state");
+        for (const secret of sb.issuedSecrets()) {
+            assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+        }
+    });
+});
