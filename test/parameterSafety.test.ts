@@ -217,13 +217,22 @@ function prng(seed: number): () => number {
     };
 }
 
-/** Every char below U+3000 that the JS engine puts in this class or escape (no own parsing). */
+const memberCache = new Map<string, string[]>();
+
+/**
+ * Every char below U+3000 that the JS engine puts in this class or escape (no own parsing),
+ * worked out once per class.
+ */
 function members(raw: string): string[] {
-    const re = new RegExp(`^${raw}$`);
-    const out: string[] = [];
-    for (let c = 0; c < 0x3000; c++) {
-        const ch = String.fromCharCode(c);
-        if (re.test(ch)) out.push(ch);
+    let out = memberCache.get(raw);
+    if (!out) {
+        const re = new RegExp(`^${raw}$`);
+        out = [];
+        for (let c = 0; c < 0x3000; c++) {
+            const ch = String.fromCharCode(c);
+            if (re.test(ch)) out.push(ch);
+        }
+        memberCache.set(raw, out);
     }
     return out;
 }
