@@ -205,6 +205,27 @@ const EC2_TAGS = ["ec2:CreateTags", "ec2:DeleteTags"];
 /** Describe calls cannot be scoped to a resource (EC2 Service Authorization Reference). */
 const EC2_DESCRIBE = { sid: "Ec2Describe", on: anyResource };
 
+/** What an image resource needs: make it (CreateImage or CopyImage), tag, describe, delete it. */
+function imageGrants(make: string): Grant[] {
+    return [
+        {
+            sid: "Ec2RelaunchImages",
+            actions: [
+                make,
+                "ec2:ModifyImageAttribute",
+                "ec2:DeregisterImage",
+                "ec2:DeleteSnapshot",
+                ...EC2_TAGS,
+            ],
+            on: anyResource,
+        },
+        {
+            ...EC2_DESCRIBE,
+            actions: ["ec2:DescribeImages", "ec2:DescribeImageAttribute", "ec2:DescribeSnapshots"],
+        },
+    ];
+}
+
 /**
  * The API calls each resource type's create, read, update and delete make, with the provider
  * file that makes them (hashicorp/terraform-provider-aws). Component resources (ssm-access:*)
@@ -419,50 +440,12 @@ export const RESOURCE_CALLS: Record<string, Row> = {
         // resourceAMIFromInstanceCreate, then ami.go's read and delete (DeregisterImage and the
         // image's snapshots).
         source: "internal/service/ec2/ec2_ami_from_instance.go",
-        grants: [
-            {
-                sid: "Ec2RelaunchImages",
-                actions: [
-                    "ec2:CreateImage",
-                    "ec2:ModifyImageAttribute",
-                    "ec2:DeregisterImage",
-                    "ec2:DeleteSnapshot",
-                    ...EC2_TAGS,
-                ],
-                on: anyResource,
-            },
-            {
-                ...EC2_DESCRIBE,
-                actions: [
-                    "ec2:DescribeImages",
-                    "ec2:DescribeImageAttribute",
-                    "ec2:DescribeSnapshots",
-                ],
-            },
-        ],
+        grants: [...imageGrants("ec2:CreateImage")],
     },
     "aws:ec2/amiCopy:AmiCopy": {
         source: "internal/service/ec2/ec2_ami_copy.go",
         grants: [
-            {
-                sid: "Ec2RelaunchImages",
-                actions: [
-                    "ec2:CopyImage",
-                    "ec2:ModifyImageAttribute",
-                    "ec2:DeregisterImage",
-                    "ec2:DeleteSnapshot",
-                    ...EC2_TAGS,
-                ],
-                on: anyResource,
-            },
-            {
-                ...EC2_DESCRIBE,
-                actions: [
-                    "ec2:DescribeImages",
-                    "ec2:DescribeImageAttribute",
-                    "ec2:DescribeSnapshots",
-                ],
-            },
+            ...imageGrants("ec2:CopyImage"),
             {
                 // EBS encrypts the copy's snapshots through grants on the key ("How Amazon EBS
                 // uses AWS KMS", https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html).
