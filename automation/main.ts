@@ -1,6 +1,7 @@
 import * as path from "path";
 import { main, terminalConfirm } from "./cli";
-import { InlineProgram, PulumiEngine, resolveBackend } from "./pulumiEngine";
+import { resolveBackend } from "./backend";
+import { InlineProgram, PulumiEngine } from "./pulumiEngine";
 import type { StackOutputs } from "../program";
 
 const projectDir = path.resolve(__dirname, "..");
