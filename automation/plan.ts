@@ -8,13 +8,12 @@ import { PROJECT, StackArgs, validateStack } from "../config";
 import { fromFiles } from "../config/raw";
 import { runProgram } from "../program";
 import { waitForRegistrations } from "../runtime/sdkInternals";
-import { UNKNOWN_SENTINEL, installPlanMocks } from "./planMocks";
+import { SECRET, SIG_KEY, UNKNOWN_SENTINEL } from "./engineValues";
+import { KNOWN_AT_DEPLOY, installPlanMocks } from "./planMocks";
 import { AccessView, DOCUMENT_INPUTS, accessView } from "./planView";
 
 export { formatPlan } from "./planView";
-export const KNOWN_AT_DEPLOY = "[known at deploy]";
-export const SECRET = "[secret]";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export { KNOWN_AT_DEPLOY, SECRET };
 
 export interface PlannedResource {
     type: string;
@@ -55,7 +54,7 @@ export function render(value: unknown, key = ""): unknown {
         if (obj.__pulumiUnknown === true) {
             return KNOWN_AT_DEPLOY;
         }
-        if (SECRET_SIG in obj) {
+        if (SIG_KEY in obj) {
             return SECRET;
         }
         return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, render(v, k)]));

@@ -6,9 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN_SENTINEL } from "./engineValues";
 
-/** The value the SDK's mocks turn into an unknown output. */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** A value only AWS can answer, as the plan shows it. */
+export const KNOWN_AT_DEPLOY = "[known at deploy]";
 
 /** A value AWS or the provider chooses at deploy, named by what it is. */
 export function placeholder(what: string, resource: string): string {

@@ -2,6 +2,7 @@
 import type { StackArgs } from "../config";
 import { SSM_FULL_ACCESS, SSM_READ_ONLY, groupName } from "../policies/users";
 import type { StackPlan } from "./plan";
+import { KNOWN_AT_DEPLOY } from "./planMocks";
 
 /** Inputs that hold a JSON document: shown parsed, in full. */
 export const DOCUMENT_INPUTS = new Set(["assumeRolePolicy", "policy", "content"]);
@@ -117,7 +118,7 @@ export function formatPlan(plan: StackPlan): string {
     }
     if (plan.lookups.length > 0) {
         lines.push(
-            "  Deploy-time lookups (AWS answers these at preview/up; values derived from them show as [known at deploy]):",
+            `  Deploy-time lookups (AWS answers these at preview/up; values derived from them show as ${KNOWN_AT_DEPLOY}):`,
         );
         lines.push(...plan.lookups.map((l) => `    ${l.token} ${JSON.stringify(l.inputs)}`));
     }

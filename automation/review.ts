@@ -4,11 +4,9 @@
  */
 import type { DiagnosticEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 
-/** How the engine marks a secret value in events and state (Pulumi's `sig` key and value). */
-const SECRET_SIG = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"];
-/** How the engine marks a value not known until apply. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const SECRET = "[secret]";
+import { SECRET, SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./engineValues";
+
+export { SECRET };
 export const UNKNOWN_TEXT = "[known after apply]";
 
 export interface PropertyChange {
@@ -39,7 +37,7 @@ const REVIEWED_OPS = new Set(["create", "update", "delete", "replace", "import",
 
 /** A value with secrets shown as [secret] and unknowns as [known after apply]. */
 export function mask(value: unknown): unknown {
-    if (value === UNKNOWN) {
+    if (value === UNKNOWN_SENTINEL) {
         return UNKNOWN_TEXT;
     }
     if (Array.isArray(value)) {
@@ -47,7 +45,7 @@ export function mask(value: unknown): unknown {
     }
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SECRET_SIG[0]] === SECRET_SIG[1]) {
+        if (record[SIG_KEY] === SECRET_SIG) {
             return SECRET;
         }
         return Object.fromEntries(
