@@ -110,10 +110,16 @@ async function recipientKey(file: string): Promise<string> {
             `--recipient "${file}": cannot read it (${(err as NodeJS.ErrnoException).code}); give the path of an armored OpenPGP public key (gpg --export --armor KEYID)`,
         );
     }
+    if (/PRIVATE KEY/.test(armored)) {
+        throw new DriverError(
+            `--recipient "${file}" is a PRIVATE key: give the recipient's public key (gpg --export --armor KEYID), and keep the private one to yourself`,
+        );
+    }
     const { pgpKey } = await import("../../config/runCommand");
     const checked = await pgpKey(armored);
     if ("problem" in checked) {
-        throw new DriverError(`--recipient "${file}" ${checked.problem}`);
+        const problem = checked.problem.replace("paste the output of", "give a file holding");
+        throw new DriverError(`--recipient "${file}" ${problem}`);
     }
     return armored;
 }
