@@ -1,5 +1,6 @@
 import { parseArgs } from "util";
 import { UsageError } from "./errors";
+import { KEY_SLOT } from "./keySlots";
 
 export const COMMANDS = [
     "plan",
@@ -11,6 +12,8 @@ export const COMMANDS = [
     "export-keys",
     "deployer-policy",
     "drift",
+    "rotate-keys",
+    "retire-key",
 ] as const;
 export type CliCommand = (typeof COMMANDS)[number];
 
@@ -28,6 +31,8 @@ export interface CliArgs {
     recipient?: string;
     plaintext: boolean;
     force: boolean;
+    user?: string;
+    slot?: string;
 }
 
 export const DEFAULT_PARALLEL = 4;
@@ -50,6 +55,16 @@ Commands:
   deployer-policy
                offline: print the least-privilege IAM policy for running preview, up, refresh
                and destroy on the one stack named with --env
+  rotate-keys  --env STACK --user NAME --recipient FILE [--slot NEW] [--out DIR]:
+               add a key slot to the user's accessKeys in Pulumi.STACK.yaml (comments and
+               formatting kept), preview, confirm and apply as up does, write only the new key
+               encrypted to --recipient, and print the retire-key command for the old slot.
+               The new slot is named after today's UTC month (2026-11), or day (2026-11-28)
+               when the month's name is taken, unless --slot NEW. Refused for a user with two
+               slots (retire one first) or none. On failure or no, the file is put back.
+  retire-key   --env STACK --user NAME --slot OLD [--force]: remove slot OLD, deleting its key,
+               only if IAM shows that key unused since the user's other key was created and that
+               key is at least 4 hours old (IAM's usage data can lag); --force skips that check
 
 Options:
   --env a,b          stacks to run (default: every Pulumi.<stack>.yaml; destroy needs it)
@@ -59,11 +74,14 @@ Options:
   --allow-replace    let up/destroy replace or delete what the guard protects
   --fail-fast        stop the other stacks after the first failure
   --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
-  --out DIR          export-keys: folder to write to
-  --recipient FILE   export-keys: armored OpenPGP public key to encrypt to
+  --out DIR          export-keys: folder to write to; rotate-keys: likewise (default: .)
+  --recipient FILE   export-keys, rotate-keys: armored OpenPGP public key to encrypt to
   --plaintext        export-keys: write an AWS credentials file (mode 0600) instead; refused
                      inside a git work tree unless the file is git-ignored
-  --force            export-keys: write plaintext inside a git work tree all the same
+  --force            export-keys: write plaintext inside a git work tree all the same;
+                     retire-key: skip IAM's last-used check
+  --user NAME        rotate-keys, retire-key: the Run Command user (a name in ssm-access:users)
+  --slot SLOT        retire-key: the slot to remove; rotate-keys: the new slot's name
   --verbose          show raw errors and stack traces
 
 Exit codes: 0 success (drift: no drift), 1 a stack failed or was refused, 2 bad command line,
@@ -90,6 +108,8 @@ export function parseCli(argv: string[]): CliArgs {
                 recipient: { type: "string" },
                 plaintext: { type: "boolean", default: false },
                 force: { type: "boolean", default: false },
+                user: { type: "string" },
+                slot: { type: "string" },
                 help: { type: "boolean", short: "h", default: false },
             },
         });
@@ -129,6 +149,8 @@ export function parseCli(argv: string[]): CliArgs {
         recipient: values.recipient,
         plaintext: values.plaintext ?? false,
         force: values.force ?? false,
+        user: values.user,
+        slot: values.slot,
     };
     if (command === "destroy" && !args.env) {
         throw new UsageError(
@@ -139,29 +161,91 @@ export function parseCli(argv: string[]): CliArgs {
         throw new UsageError("deployer-policy: name exactly one stack with --env STACK");
     }
     if (command === "export-keys") {
-        if (!args.env || args.env.includes(",")) {
-            throw new UsageError("export-keys: name exactly one stack with --env STACK");
+        checkExport(args);
+    } else if (command === "rotate-keys" || command === "retire-key") {
+        checkKeys(args);
+    } else if (
+        args.out ||
+        args.recipient ||
+        args.plaintext ||
+        args.force ||
+        args.user ||
+        args.slot
+    ) {
+        throw new UsageError(
+            "--out, --recipient, --plaintext, --force, --user and --slot belong to export-keys, rotate-keys and retire-key",
+        );
+    }
+    return args;
+}
+
+function checkExport(args: CliArgs): void {
+    if (!args.env || args.env.includes(",")) {
+        throw new UsageError("export-keys: name exactly one stack with --env STACK");
+    }
+    if (!args.out) {
+        throw new UsageError("export-keys: give the folder to write to with --out DIR");
+    }
+    if (args.out === "-") {
+        throw new UsageError(
+            'export-keys: --out - would be a folder named "-"; keys are never written to stdout: give a folder',
+        );
+    }
+    if (args.recipient && args.plaintext) {
+        throw new UsageError(
+            "export-keys: give either --recipient FILE (encrypted) or --plaintext, not both",
+        );
+    }
+    if (!args.recipient && !args.plaintext) {
+        throw new UsageError(
+            "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
+        );
+    }
+    if (args.user || args.slot) {
+        throw new UsageError("export-keys: --user and --slot belong to rotate-keys and retire-key");
+    }
+}
+
+function checkKeys(args: CliArgs): void {
+    const command = args.command;
+    if (!args.env || args.env.includes(",")) {
+        throw new UsageError(`${command}: name exactly one stack with --env STACK`);
+    }
+    if (!args.user) {
+        throw new UsageError(`${command}: name the Run Command user with --user NAME`);
+    }
+    if (args.slot !== undefined && !KEY_SLOT.test(args.slot)) {
+        throw new UsageError(
+            `${command}: --slot "${args.slot}": slot names are 1-32 lowercase letters, digits and hyphens, e.g. 2026-11`,
+        );
+    }
+    if (command === "rotate-keys") {
+        if (args.plaintext) {
+            throw new UsageError(
+                "rotate-keys: --plaintext is not offered: the new key is only ever written encrypted to --recipient",
+            );
         }
-        if (!args.out) {
-            throw new UsageError("export-keys: give the folder to write to with --out DIR");
+        if (!args.recipient) {
+            throw new UsageError(
+                "rotate-keys: give --recipient FILE, the armored OpenPGP public key (gpg --export --armor KEYID) to encrypt the new key to",
+            );
         }
         if (args.out === "-") {
             throw new UsageError(
-                'export-keys: --out - would be a folder named "-"; keys are never written to stdout: give a folder',
+                "rotate-keys: --out -: keys are never written to stdout: give a folder",
             );
         }
-        if (args.recipient && args.plaintext) {
-            throw new UsageError(
-                "export-keys: give either --recipient FILE (encrypted) or --plaintext, not both",
-            );
+        if (args.force) {
+            throw new UsageError("rotate-keys: --force belongs to export-keys and retire-key");
         }
-        if (!args.recipient && !args.plaintext) {
-            throw new UsageError(
-                "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
-            );
-        }
-    } else if (args.out || args.recipient || args.plaintext || args.force) {
-        throw new UsageError("--out, --recipient, --plaintext and --force belong to export-keys");
+        return;
     }
-    return args;
+    if (!args.slot) {
+        throw new UsageError("retire-key: name the old slot to remove with --slot SLOT");
+    }
+    if (args.out || args.recipient || args.plaintext) {
+        throw new UsageError(
+            "retire-key: --out, --recipient and --plaintext belong to export-keys and rotate-keys",
+        );
+    }
 }

@@ -9,6 +9,7 @@ import { UsageError, explain } from "./errors";
 import { selectStacks, discoverStacks } from "./stacks";
 import { CliDeps, EXIT } from "./commands/context";
 import { drift, operate } from "./commands/operate";
+import { retireKey, rotateKeys } from "./commands/keys";
 import { deployerPolicyCommand, exportCommand, outputs, plan } from "./commands/readOnly";
 
 export { CliDeps, EXIT } from "./commands/context";
@@ -36,6 +37,10 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
                 return await drift(stacks, args, deps, emit);
             case "deployer-policy":
                 return await deployerPolicyCommand(stacks[0], args, deps, emit);
+            case "rotate-keys":
+                return await rotateKeys(stacks[0], args, deps, emit);
+            case "retire-key":
+                return await retireKey(stacks[0], args, deps, emit);
             default:
                 return await operate(args.command, stacks, args, deps, emit);
         }

@@ -73,6 +73,8 @@ main(process.argv.slice(2), {
     checkConfig: async (stack) => (await import("../config")).checkStackFiles(projectDir, stack),
     confirm: terminalConfirm,
     signal: cancel.signal,
+    keyUsage: async (target) => (await import("./keyUsage")).iamKeyUsage(target),
+    now: () => new Date(),
 }).then(
     (code) => {
         process.exitCode = code;

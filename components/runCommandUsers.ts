@@ -59,6 +59,11 @@ export interface RunCommandUsersArgs {
 }
 
 /** One access key as exported: the secret only as a Pulumi secret, or only encrypted. */
+/** The resource name of a user's access key in a slot: rotate-keys and retire-key look for it. */
+export function accessKeyName(component: string, user: string, slot: string): string {
+    return `${component}-key-${user}-${slot}`;
+}
+
 export interface AccessKeyOutput {
     accessKeyId: pulumi.Output<string>;
     /** Present without a PGP key; always a Pulumi secret. */
@@ -128,7 +133,7 @@ export class RunCommandUsers extends pulumi.ComponentResource {
             const accessKeys: Record<string, AccessKeyOutput> = {};
             for (const slot of u.accessKeys) {
                 const key = new aws.iam.AccessKey(
-                    `${name}-key-${u.name}-${slot}`,
+                    accessKeyName(name, u.name, slot),
                     { user: user.name, pgpKey: args.pgpKey },
                     { parent: this, additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"] },
                 );

@@ -6,6 +6,7 @@ import { CliArgs } from "../args";
 import { Command, StackEngine } from "../stackEngine";
 import { summaryTable } from "../progress";
 import { StackRun } from "../runner";
+import { AwsTarget, KeyUsage } from "../keyUsage";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, drift: 3, cancelled: 130 } as const;
 
@@ -24,6 +25,10 @@ export interface CliDeps {
     confirm(question: string): Promise<boolean>;
     /** Aborted on the first Ctrl-C. */
     signal: AbortSignal;
+    /** IAM's view of access keys (retire-key), aimed where the stack's AWS provider is. */
+    keyUsage(target: AwsTarget): Promise<KeyUsage>;
+    /** The time: names rotate-keys' new slot and dates retire-key's check. */
+    now(): Date;
 }
 
 /** Writes the one JSON document of a --json run to stdout. */

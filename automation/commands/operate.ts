@@ -5,11 +5,25 @@
 import { CliArgs } from "../args";
 import { guardedSteps, refusal } from "../guard";
 import { formatDrift, formatReview, isChange } from "../review";
-import { Command, OpResult, StackEngine } from "../stackEngine";
+import { Command, OpResult, StackEngine, Step } from "../stackEngine";
 import { DriverError, UsageError } from "../errors";
 import { Progress } from "../progress";
 import { StackRun, Worker, runStacks } from "../runner";
 import { CliDeps, EXIT, Emit, finish } from "./context";
+
+/** up and destroy ask first: without a terminal to ask on, --yes must be given. */
+export function requireConsent(command: string, args: CliArgs, deps: CliDeps): void {
+    if (!args.yes && !deps.stdinIsTTY) {
+        throw new UsageError(
+            `${command} changes infrastructure: pass --yes (stdin is not a terminal, so it cannot ask)`,
+        );
+    }
+}
+
+export interface OperateOptions {
+    /** Guarded steps the caller asked for (retire-key's key deletion): not refused. */
+    expected?(step: Step): boolean;
+}
 
 export async function operate(
     command: Command,
@@ -17,12 +31,11 @@ export async function operate(
     args: CliArgs,
     deps: CliDeps,
     emit: Emit,
+    options: OperateOptions = {},
 ): Promise<number> {
     const applies = command === "up" || command === "destroy";
-    if (applies && !args.yes && !deps.stdinIsTTY) {
-        throw new UsageError(
-            `${command} changes infrastructure: pass --yes (stdin is not a terminal, so it cannot ask)`,
-        );
+    if (applies) {
+        requireConsent(command, args, deps);
     }
     const engine = deps.engine(args);
     const phase = (name: string, names: string[], worker: Worker) => {
@@ -60,7 +73,9 @@ export async function operate(
         const preview = command === "destroy" ? "preview-destroy" : "preview";
         const result = await engine.run(preview, stack, { signal, onStep });
         previews.set(stack, result);
-        const risky = applies ? guardedSteps(result.steps) : [];
+        const risky = applies
+            ? guardedSteps(result.steps).filter((s) => !options.expected?.(s))
+            : [];
         if (risky.length > 0 && !args.allowReplace) {
             throw new DriverError(refusal(command, risky));
         }

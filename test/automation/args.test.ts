@@ -67,7 +67,10 @@ describe("automation/args: parseCli", () => {
                 argv: ["export-keys", "--env", "dev", "--out", "-", "--plaintext"],
                 error: /--out - would be a folder named "-"; keys are never written to stdout/,
             },
-            { argv: ["preview", "--force"], error: /--force belong to export-keys/ },
+            {
+                argv: ["preview", "--force"],
+                error: /--force, --user and --slot belong to export-keys, rotate-keys and retire-key/,
+            },
         ];
         for (const c of cases) {
             it(`rejects ${c.argv.join(" ")}`, () => {
@@ -80,6 +83,86 @@ describe("automation/args: parseCli", () => {
                 parseCli(["export-keys", "--env", "dev", "--out", "x", "--plaintext"]).plaintext,
                 true,
             );
+        });
+    });
+
+    describe("rotate-keys and retire-key need one stack, a user and their own flags", () => {
+        const cases: { argv: string[]; error: RegExp }[] = [
+            {
+                argv: ["rotate-keys", "--user", "a", "--recipient", "k"],
+                error: /rotate-keys: name exactly one stack with --env STACK/,
+            },
+            {
+                argv: ["rotate-keys", "--env", "dev", "--recipient", "k"],
+                error: /rotate-keys: name the Run Command user with --user NAME/,
+            },
+            {
+                argv: ["rotate-keys", "--env", "dev", "--user", "a"],
+                error: /rotate-keys: give --recipient FILE, the armored OpenPGP public key/,
+            },
+            {
+                argv: ["rotate-keys", "--env", "dev", "--user", "a", "--plaintext"],
+                error: /rotate-keys: --plaintext is not offered/,
+            },
+            {
+                argv: [
+                    "rotate-keys",
+                    "--env",
+                    "dev",
+                    "--user",
+                    "a",
+                    "--recipient",
+                    "k",
+                    "--slot",
+                    "Nov",
+                ],
+                error: /rotate-keys: --slot "Nov": slot names are 1-32 lowercase letters, digits and hyphens/,
+            },
+            {
+                argv: ["rotate-keys", "--env", "dev", "--user", "a", "--recipient", "k", "--force"],
+                error: /rotate-keys: --force belongs to export-keys and retire-key/,
+            },
+            {
+                argv: ["retire-key", "--env", "dev", "--user", "a"],
+                error: /retire-key: name the old slot to remove with --slot SLOT/,
+            },
+            {
+                argv: [
+                    "retire-key",
+                    "--env",
+                    "dev",
+                    "--user",
+                    "a",
+                    "--slot",
+                    "x",
+                    "--recipient",
+                    "k",
+                ],
+                error: /retire-key: --out, --recipient and --plaintext belong to export-keys and rotate-keys/,
+            },
+            {
+                argv: ["export-keys", "--env", "dev", "--out", "x", "--plaintext", "--user", "a"],
+                error: /export-keys: --user and --slot belong to rotate-keys and retire-key/,
+            },
+        ];
+        for (const c of cases) {
+            it(`rejects ${c.argv.join(" ")}`, () => {
+                assert.throws(() => parseCli(c.argv), c.error);
+            });
+        }
+
+        it("takes retire-key's --slot and --force", () => {
+            const a = parseCli([
+                "retire-key",
+                "--env",
+                "dev",
+                "--user",
+                "a",
+                "--slot",
+                "2026-11",
+                "--force",
+            ]);
+            assert.deepStrictEqual([a.user, a.slot, a.force], ["a", "2026-11", true]);
         });
     });
 });

@@ -80,6 +80,10 @@ export function deps(
         checkConfig: async () => undefined,
         confirm: async () => false,
         signal: new AbortController().signal,
+        keyUsage: async () => {
+            throw new Error("this test asks IAM nothing");
+        },
+        now: () => new Date("2026-11-28T12:00:00Z"),
         out,
         err,
         ...extra,

@@ -1,0 +1,154 @@
+/**
+ * What IAM knows about a user's access keys, for retire-key: when each was created and when the
+ * old one was last used. The driver asks through `KeyUsage`, so unit tests stand a fake in for
+ * IAM; the real one is an IAM client aimed where the stack's AWS provider is (`awsTarget`).
+ */
+import * as YAML from "yaml";
+
+export interface AccessKeyInfo {
+    accessKeyId: string;
+    created?: Date;
+    status?: string;
+}
+
+/** GetAccessKeyLastUsed's AccessKeyLastUsed: `date` is absent when the key was never used. */
+export interface LastUse {
+    date?: Date;
+    service?: string;
+    region?: string;
+}
+
+export interface KeyUsage {
+    /** ListAccessKeys for the user. */
+    accessKeys(userName: string): Promise<AccessKeyInfo[]>;
+    /** GetAccessKeyLastUsed for the key. */
+    lastUsed(accessKeyId: string): Promise<LastUse>;
+}
+
+/** Where the stack's AWS provider sends its calls: `aws:region` and, if set, `aws:endpoints`' iam. */
+export interface AwsTarget {
+    region?: string;
+    iamEndpoint?: string;
+}
+
+/**
+ * The IAM target of a stack, from its `aws:` settings as the provider reads them: `aws:region`, and
+ * `aws:endpoints`, a list of { service: url } maps (pulumi-aws's `endpoints` provider setting), of
+ * which the `iam` entry. The stack file's value wins over Pulumi.yaml's `value:` for every stack.
+ */
+export function awsTarget(stackText: string, projectText: string): AwsTarget {
+    type Settings = { config?: Record<string, unknown> } | null;
+    const stack = YAML.parse(stackText) as Settings;
+    const project = YAML.parse(projectText) as Settings;
+    const setting = (key: string): unknown => {
+        if (stack?.config && key in stack.config) {
+            return stack.config[key];
+        }
+        const entry = project?.config?.[key];
+        return entry !== null && typeof entry === "object" && "value" in entry
+            ? (entry as { value: unknown }).value
+            : undefined;
+    };
+    const region = setting("aws:region");
+    const endpoints = setting("aws:endpoints");
+    const iam = Array.isArray(endpoints)
+        ? endpoints.find((e) => e && typeof e === "object" && typeof e.iam === "string")?.iam
+        : undefined;
+    return {
+        region: typeof region === "string" ? region : undefined,
+        iamEndpoint: iam as string | undefined,
+    };
+}
+
+/** The real KeyUsage: an IAM client with the default credential chain. */
+export async function iamKeyUsage(target: AwsTarget): Promise<KeyUsage> {
+    const { IAMClient, ListAccessKeysCommand, GetAccessKeyLastUsedCommand } =
+        await import("@aws-sdk/client-iam");
+    const client = new IAMClient({ region: target.region, endpoint: target.iamEndpoint });
+    return {
+        async accessKeys(userName) {
+            const out = await client.send(new ListAccessKeysCommand({ UserName: userName }));
+            return (out.AccessKeyMetadata ?? []).map((k) => ({
+                accessKeyId: k.AccessKeyId!,
+                created: k.CreateDate,
+                status: k.Status,
+            }));
+        },
+        async lastUsed(accessKeyId) {
+            const out = await client.send(
+                new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+            );
+            const used = out.AccessKeyLastUsed;
+            return { date: used?.LastUsedDate, service: used?.ServiceName, region: used?.Region };
+        },
+    };
+}
+
+/**
+ * How long IAM's usage data may lag. AWS gives no figure for GetAccessKeyLastUsed itself; for the
+ * last-accessed data of the same IAM entities it says "Recent activity usually appears within four
+ * hours" (IAM API Reference, GenerateServiceLastAccessedDetails), and the credential report, which
+ * carries the same last-used fields, records only the first use of a key in any 15 minutes (IAM
+ * User Guide, Getting credential reports). A new key younger than this proves nothing yet.
+ */
+export const USAGE_LATENCY_MS = 4 * 60 * 60 * 1000;
+
+export type Verdict = { retire: true; why: string } | { retire: false; why: string };
+
+/**
+ * Whether the old key may go: IAM must show it unused since the new key was created.
+ * GetAccessKeyLastUsed (IAM API Reference, AccessKeyLastUsed): LastUsedDate is absent, and
+ * ServiceName and Region are "N/A", when the key has not been used since IAM began tracking
+ * (April 22, 2015), so an absent date means never used.
+ */
+export function retireVerdict(facts: {
+    oldKeyId: string;
+    newKeyId: string;
+    newSlot: string;
+    keys: AccessKeyInfo[];
+    lastUse: LastUse | undefined;
+    now: Date;
+}): Verdict {
+    const newKey = facts.keys.find((k) => k.accessKeyId === facts.newKeyId);
+    if (!newKey?.created) {
+        return {
+            retire: false,
+            why: `IAM does not list the new key ${facts.newKeyId} (slot ${facts.newSlot}) for this user: run up for the stack first`,
+        };
+    }
+    const created = newKey.created;
+    if (!facts.keys.some((k) => k.accessKeyId === facts.oldKeyId)) {
+        return {
+            retire: true,
+            why: `IAM no longer lists the old key ${facts.oldKeyId}: nobody can use it`,
+        };
+    }
+    const age = facts.now.getTime() - created.getTime();
+    if (age < USAGE_LATENCY_MS) {
+        const ready = new Date(created.getTime() + USAGE_LATENCY_MS);
+        return {
+            retire: false,
+            why:
+                `the new key was created at ${created.toISOString()}, less than 4 hours ago, and IAM's usage data can lag that long: ` +
+                `run this again after ${ready.toISOString()}, or pass --force`,
+        };
+    }
+    const used = facts.lastUse?.date;
+    if (!used) {
+        return { retire: true, why: `IAM shows the old key ${facts.oldKeyId} never used` };
+    }
+    const where = [facts.lastUse?.service, facts.lastUse?.region].filter((w) => w && w !== "N/A");
+    const last = `${used.toISOString()}${where.length ? ` (${where.join(", ")})` : ""}`;
+    if (used.getTime() >= created.getTime()) {
+        return {
+            retire: false,
+            why:
+                `IAM shows the old key ${facts.oldKeyId} last used at ${last}, after the new key was created at ${created.toISOString()}: ` +
+                "a client still uses it. Move it to the new key, then run this again (or pass --force)",
+        };
+    }
+    return {
+        retire: true,
+        why: `IAM shows the old key ${facts.oldKeyId} last used at ${last}, before the new key was created at ${created.toISOString()}`,
+    };
+}
