@@ -26,6 +26,8 @@ export interface CliArgs {
     allowReplace: boolean;
     failFast: boolean;
     backend?: string;
+    /** The emulator's address (checked): a rehearsal with its own backend and dummy credentials. */
+    emulator?: string;
     verbose: boolean;
     out?: string;
     recipient?: string;
@@ -36,6 +38,9 @@ export interface CliArgs {
 }
 
 export const DEFAULT_PARALLEL = 4;
+
+/** The commands a rehearsal (--emulator) runs: those that use a backend and the cloud. */
+const REHEARSED: CliCommand[] = ["preview", "up", "refresh", "destroy", "outputs", "drift"];
 
 export const USAGE = `Usage: npm run stacks -- <command> [options]
        npm run -s stacks -- <command> --json | jq   (-s: no npm banner on stdout)
@@ -73,7 +78,12 @@ Options:
   --yes              confirm up/destroy (required when stdin is not a terminal)
   --allow-replace    let up/destroy replace or delete what the guard protects
   --fail-fast        stop the other stacks after the first failure
-  --backend URL      state backend (default: logged-in backend, else .pulumi-state/)
+  --backend URL      state backend (default: logged-in backend, else .pulumi-state/); for S3:
+                     s3://BUCKET?region=R[&endpoint=http://HOST:PORT&use_path_style=true]
+  --emulator URL     rehearse preview/up/refresh/destroy/outputs/drift on an AWS emulator
+                     (moto_server, LocalStack: e.g. http://127.0.0.1:5000) with dummy credentials
+                     and a backend of its own in .pulumi-rehearsal/; your stack files, backend and
+                     AWS credentials are not used
   --out DIR          export-keys: folder to write to; rotate-keys: likewise (default: .)
   --recipient FILE   export-keys, rotate-keys: armored OpenPGP public key to encrypt to
   --plaintext        export-keys: write an AWS credentials file (mode 0600) instead; refused
@@ -103,6 +113,7 @@ export function parseCli(argv: string[]): CliArgs {
                 "allow-replace": { type: "boolean", default: false },
                 "fail-fast": { type: "boolean", default: false },
                 backend: { type: "string" },
+                emulator: { type: "string" },
                 verbose: { type: "boolean", short: "v", default: false },
                 out: { type: "string" },
                 recipient: { type: "string" },
@@ -144,6 +155,7 @@ export function parseCli(argv: string[]): CliArgs {
         allowReplace: values["allow-replace"] ?? false,
         failFast: values["fail-fast"] ?? false,
         backend: values.backend,
+        emulator: values.emulator === undefined ? undefined : emulatorUrl(values.emulator),
         verbose: values.verbose ?? false,
         out: values.out,
         recipient: values.recipient,
@@ -152,6 +164,18 @@ export function parseCli(argv: string[]): CliArgs {
         user: values.user,
         slot: values.slot,
     };
+    if (args.emulator !== undefined) {
+        if (!REHEARSED.includes(command)) {
+            throw new UsageError(
+                `--emulator rehearses ${REHEARSED.join(", ")}; ${command} does not use a backend or the cloud`,
+            );
+        }
+        if (args.backend) {
+            throw new UsageError(
+                "--emulator uses a backend of its own (.pulumi-rehearsal/state): drop --backend",
+            );
+        }
+    }
     if (command === "destroy" && !args.env) {
         throw new UsageError(
             "destroy: name the stacks to destroy with --env STACK[,STACK] (it never defaults to every stack)",
@@ -248,4 +272,21 @@ function checkKeys(args: CliArgs): void {
             "retire-key: --out, --recipient and --plaintext belong to export-keys and rotate-keys",
         );
     }
+}
+
+/** `--emulator` checked: an http(s) address with a host, returned without a trailing slash. */
+export function emulatorUrl(value: string): string {
+    let url: URL | undefined;
+    try {
+        url = new URL(value);
+    } catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) {
+        throw new UsageError(
+            `--emulator "${value}": give the emulator's http or https address with its host, ` +
+                "e.g. http://127.0.0.1:5000 (moto_server) or http://localhost:4566 (LocalStack)",
+        );
+    }
+    return url.href.replace(/\/+$/, "");
 }

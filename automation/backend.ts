@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { UsageError } from "./errors";
 
 export interface BackendChoice {
     url: string;
@@ -12,9 +13,22 @@ export interface BackendChoice {
 
 /**
  * The backend to use: --backend, else PULUMI_BACKEND_URL, else the one `pulumi login` chose,
- * else a file backend inside the project (git-ignored), so nothing outside it is needed.
+ * else a file backend inside the project (git-ignored), so nothing outside it is needed. An
+ * `s3://` URL is checked first (checkS3BackendUrl), so a typo fails here in one line.
  */
 export function resolveBackend(
+    projectDir: string,
+    flag: string | undefined,
+    env: NodeJS.ProcessEnv,
+): BackendChoice {
+    const choice = chooseBackend(projectDir, flag, env);
+    if (choice.url.startsWith("s3://")) {
+        checkS3BackendUrl(choice.url, choice.source);
+    }
+    return choice;
+}
+
+function chooseBackend(
     projectDir: string,
     flag: string | undefined,
     env: NodeJS.ProcessEnv,
@@ -42,6 +56,104 @@ export function resolveBackend(
         // Not logged in: fall through to the project's own file backend.
     }
     return { url: `file://${path.join(projectDir, ".pulumi-state")}`, source: "default" };
+}
+
+/**
+ * The query options the Pulumi CLI v3.274.1 accepts on an `s3://` backend URL. The CLI opens the
+ * bucket with gocloud.dev's s3blob (gocloud.dev@v0.46.1-0.20260810195832-b5401c07b5f1, the
+ * version in pulumi/pulumi pkg/go.mod), which refuses any other option ("unknown query
+ * parameter"): s3blob.go URLOpener (`ssetype`, `kmskeyid`, `accelerate`, `use_path_style`,
+ * `s3ForcePathStyle`, `disable_https`) and aws/aws.go V2ConfigFromURLParams (the rest). The CLI
+ * itself still takes the v1-era `disableSSL` (pkg/backend/diy/backend.go, translateLegacyS3Params).
+ */
+const S3_URL_OPTIONS: Record<string, "bool" | "text" | "endpoint"> = {
+    region: "text",
+    endpoint: "endpoint",
+    use_path_style: "bool",
+    s3ForcePathStyle: "bool",
+    disable_https: "bool",
+    disableSSL: "bool",
+    profile: "text",
+    role: "text",
+    anonymous: "bool",
+    hostname_immutable: "bool",
+    dualstack: "bool",
+    fips: "bool",
+    accelerate: "bool",
+    rate_limiter_capacity: "text",
+    request_checksum_calculation: "text",
+    response_checksum_validation: "text",
+    ssetype: "text",
+    kmskeyid: "text",
+    awssdk: "text",
+};
+
+/** The spellings Go's strconv.ParseBool accepts, which is what s3blob and gocloud.dev use. */
+const GO_BOOLEANS = [
+    "1",
+    "t",
+    "T",
+    "TRUE",
+    "true",
+    "True",
+    "0",
+    "f",
+    "F",
+    "FALSE",
+    "false",
+    "False",
+];
+
+const S3_URL_EXAMPLE =
+    "s3://BUCKET[/PREFIX]?region=REGION (with an S3-compatible server or emulator add &endpoint=http://HOST:PORT&use_path_style=true)";
+
+/**
+ * One clear error for an `s3://` backend URL the CLI would refuse or misread: no bucket, an
+ * option it does not know (e.g. `usePathStyle` for `use_path_style`), a boolean Go cannot parse,
+ * an endpoint that is no http(s) URL. `source` says where the URL came from.
+ */
+export function checkS3BackendUrl(url: string, source: string): void {
+    const fail = (why: string) => {
+        throw new UsageError(`${source} "${url}": ${why}; the form is ${S3_URL_EXAMPLE}`);
+    };
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return fail("not a URL");
+    }
+    if (!parsed.hostname) {
+        fail("names no bucket");
+    }
+    for (const [key, value] of parsed.searchParams) {
+        const kind = S3_URL_OPTIONS[key];
+        if (kind === undefined) {
+            const near = Object.keys(S3_URL_OPTIONS).find(
+                (k) => k.replace(/_/g, "").toLowerCase() === key.replace(/_/g, "").toLowerCase(),
+            );
+            fail(
+                `the Pulumi CLI does not know the option "${key}"` +
+                    (near ? ` (did you mean "${near}"?)` : "") +
+                    `; it knows ${Object.keys(S3_URL_OPTIONS).join(", ")}`,
+            );
+        }
+        if (kind === "bool" && !GO_BOOLEANS.includes(value)) {
+            fail(`option ${key}=${value} is not true or false`);
+        }
+        if (kind === "endpoint") {
+            // The CLI adds https:// (http:// with disableSSL=true) to an endpoint without a scheme.
+            const withScheme = value.includes("://") ? value : `https://${value}`;
+            let endpoint: URL | undefined;
+            try {
+                endpoint = new URL(withScheme);
+            } catch {
+                endpoint = undefined;
+            }
+            if (!endpoint || !/^https?:$/.test(endpoint.protocol) || !endpoint.hostname) {
+                fail(`endpoint "${value}" is not an http(s) address such as http://127.0.0.1:9000`);
+            }
+        }
+    }
 }
 
 /** A passphrase is needed for file and cloud-storage backends (not Pulumi Cloud's own secrets). */

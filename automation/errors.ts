@@ -18,10 +18,16 @@ export class DriverError extends Error {
  * a file backend's org), and `pulumi cancel` deletes them there too (pulumi/pulumi
  * pkg/backend/diy: stackLockDir, CancelCurrentUpdate).
  */
-export function lockAdvice(stack: string, backendUrl?: string, project = "ssm-access"): string {
+export function lockAdvice(
+    stack: string,
+    backendUrl?: string,
+    project = "ssm-access",
+    holder?: string,
+): string {
     const head =
-        `Stack "${stack}" is locked by another update. Wait for it to finish. If none is running ` +
-        "(an earlier run was killed), remove the stale lock: ";
+        `Stack "${stack}" is locked by another update.` +
+        (holder ? ` Its lock was taken by ${holder}.` : "") +
+        " Wait for it to finish. If none is running (an earlier run was killed), remove the stale lock: ";
     if (backendUrl?.startsWith("file://")) {
         const dir = backendUrl.slice("file://".length).replace(/\/+$/, "");
         return `${head}rm ${dir}/.pulumi/locks/organization/${project}/${stack}/*.json`;
@@ -33,6 +39,17 @@ export function lockAdvice(stack: string, backendUrl?: string, project = "ssm-ac
         `${head}for a file backend delete <backend>/.pulumi/locks/organization/${project}/${stack}/*.json; ` +
         `for any backend run \`pulumi cancel --yes --stack ${stack}\`.`
     );
+}
+
+/**
+ * Who holds the lock, from the CLI's words: a DIY backend (file, S3...) lists each lock as
+ * "<url>: created by USER@HOST (pid N) at TIME" (pulumi/pulumi pkg/backend/diy/lock.go,
+ * checkForLock), which tells a team which machine or CI job to wait for.
+ */
+export function lockHolder(err: unknown): string | undefined {
+    const text = err instanceof Error ? err.message : String(err);
+    const m = /created by (\S+@\S+) \(pid (\d+)\) at (\S+)/.exec(text);
+    return m ? `${m[1]} (pid ${m[2]}) at ${m[3]}` : undefined;
 }
 
 /** The engine's words for a stack another update holds. */
@@ -58,7 +75,7 @@ export function explain(err: unknown, stack: string): string {
         return `Invalid configuration for stack "${err.stack}":\n${err.problems.map((p) => `  - ${p}`).join("\n")}`;
     }
     if (isLockError(err)) {
-        return lockAdvice(stack);
+        return lockAdvice(stack, undefined, undefined, lockHolder(err));
     }
     if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {
         return "The Pulumi CLI was not found on PATH. Run scripts/install-pulumi.sh (builds it with Go, offline) or install it from pulumi.com, then add it to PATH.";

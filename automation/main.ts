@@ -1,6 +1,7 @@
 import * as path from "path";
 import { main, terminalConfirm } from "./cli";
 import { resolveBackend } from "./backend";
+import { prepareRehearsal } from "./rehearsal";
 import { InlineProgram, PulumiEngine } from "./pulumiEngine";
 import type { StackOutputs } from "../program";
 
@@ -63,13 +64,26 @@ main(process.argv.slice(2), {
     stdout,
     stderr: process.stderr,
     stdinIsTTY: Boolean(process.stdin.isTTY),
-    engine: (args) =>
-        new PulumiEngine(
+    engine: (args) => {
+        if (args.emulator) {
+            const rehearsal = prepareRehearsal(projectDir, args.emulator, process.env);
+            process.stderr.write(rehearsal.notice);
+            // The rehearsal's stack files are the driver's own copies: nothing to tell the user.
+            return new PulumiEngine(
+                rehearsal.workDir,
+                rehearsal.backend,
+                program,
+                () => undefined,
+                rehearsal.env,
+            );
+        }
+        return new PulumiEngine(
             projectDir,
             resolveBackend(projectDir, args.backend, process.env),
             program,
             (message) => process.stderr.write(message),
-        ),
+        );
+    },
     checkConfig: async (stack) => (await import("../config")).checkStackFiles(projectDir, stack),
     confirm: terminalConfirm,
     signal: cancel.signal,

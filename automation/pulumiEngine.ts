@@ -12,11 +12,11 @@ import {
     Stack,
 } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
-import { DriverError, isLockError, lockAdvice } from "./errors";
+import { DriverError, isLockError, lockAdvice, lockHolder } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { ResourceChange, driftChange, resourceChange, warningFrom } from "./review";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
-import { keepingStackFile } from "./stackFile";
+import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
 
 const execFileAsync = promisify(execFile);
@@ -66,7 +66,11 @@ export class PulumiEngine implements StackEngine {
         let found = this.stacks.get(name);
         if (!found) {
             found = this.select.run(async () => {
-                if (needsPassphrase(this.backend.url) && !passphraseConfigured(this.env)) {
+                if (
+                    needsPassphrase(this.backend.url) &&
+                    usesPassphrase(this.projectDir, name) &&
+                    !passphraseConfigured(this.env)
+                ) {
                     throw new DriverError(
                         `Stack "${name}" uses a passphrase (backend ${this.backend.url}) and none is set: ` +
                             "set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.",
@@ -179,7 +183,12 @@ export class PulumiEngine implements StackEngine {
             }
             if (isLockError(err)) {
                 throw new DriverError(
-                    lockAdvice(name, this.backend.url, projectName(this.projectDir)),
+                    lockAdvice(
+                        name,
+                        this.backend.url,
+                        projectName(this.projectDir),
+                        lockHolder(err),
+                    ),
                 );
             }
             if (programFailure !== undefined && !opts.signal.aborted) {

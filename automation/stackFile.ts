@@ -32,6 +32,17 @@ export function restoreStackFile(before: string, after: string): { text: string;
     return { text: base + added.map((k) => `${k}: ${topLevel(after, k)}\n`).join(""), added };
 }
 
+/**
+ * Whether a stack encrypts its secrets with a passphrase: yes unless its file names another
+ * secrets provider (`secretsprovider: awskms://...`), which the CLI then uses (pulumi/pulumi
+ * pkg/cmd/pulumi/stack/secrets.go, GetSecretsManager).
+ */
+export function usesPassphrase(projectDir: string, stack: string): boolean {
+    const text = read(path.join(projectDir, `Pulumi.${stack}.yaml`)) ?? "";
+    const provider = topLevel(text, "secretsprovider")?.replace(/^["']|["']$/g, "");
+    return provider === undefined || provider === "passphrase" || provider === "default";
+}
+
 function read(file: string): string | undefined {
     try {
         return fs.readFileSync(file, "utf8");

@@ -165,4 +165,46 @@ describe("automation/args: parseCli", () => {
             assert.deepStrictEqual([a.user, a.slot, a.force], ["a", "2026-11", true]);
         });
     });
+
+    describe("--emulator", () => {
+        for (const command of ["preview", "up", "refresh", "destroy", "outputs", "drift"]) {
+            it(`takes an emulator address for ${command}`, () => {
+                const a = parseCli([
+                    command,
+                    "--env",
+                    "dev",
+                    "--emulator",
+                    "http://127.0.0.1:5000/",
+                ]);
+                assert.strictEqual(a.emulator, "http://127.0.0.1:5000");
+            });
+        }
+
+        const bad = ["localhost:4566", "ftp://127.0.0.1:5000", "http://", "127.0.0.1"];
+        for (const value of bad) {
+            it(`refuses ${value}, naming the flag and the form`, () => {
+                assert.throws(
+                    () => parseCli(["up", "--emulator", value]),
+                    new RegExp(
+                        `^UsageError: --emulator "${value.replace(/[.]/g, "\\.")}": give the emulator's http or https address with its host, e\\.g\\. http://127\\.0\\.0\\.1:5000`,
+                    ),
+                );
+            });
+        }
+
+        it("refuses it for a command that uses no backend", () => {
+            assert.throws(
+                () => parseCli(["plan", "--emulator", "http://127.0.0.1:5000"]),
+                /--emulator rehearses preview, up, refresh, destroy, outputs, drift; plan does not use a backend or the cloud/,
+            );
+        });
+
+        it("refuses it with --backend: the rehearsal has a backend of its own", () => {
+            assert.throws(
+                () =>
+                    parseCli(["up", "--emulator", "http://127.0.0.1:5000", "--backend", "./state"]),
+                /--emulator uses a backend of its own \(\.pulumi-rehearsal\/state\): drop --backend/,
+            );
+        });
+    });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { explain, lockAdvice } from "../../automation/errors";
+import { explain, lockAdvice, lockHolder } from "../../automation/errors";
 import { ConfigError } from "../../config";
 import { automationError } from "../support/driverFakes";
 
@@ -48,6 +48,24 @@ describe("automation/errors: explain", () => {
             assert.ok(lockAdvice("dev", l.backend).endsWith(`remove the stale lock: ${l.says}`));
         });
     }
+
+    const S3_LOCKED =
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+        "  s3://team-state/.pulumi/locks/organization/ssm-access/dev/5f1c.json: created by ci@runner-7 (pid 4242) at 2026-11-28T21:01:49Z";
+
+    it("names who holds a DIY backend's lock, from the CLI's lock listing", () => {
+        assert.strictEqual(
+            lockHolder(new Error(S3_LOCKED)),
+            "ci@runner-7 (pid 4242) at 2026-11-28T21:01:49Z",
+        );
+    });
+
+    it("puts the holder in the advice, after the first sentence", () => {
+        assert.match(
+            explain(new Error(S3_LOCKED), "dev"),
+            /^Stack "dev" is locked by another update\. Its lock was taken by ci@runner-7 \(pid 4242\) at 2026-11-28T21:01:49Z\. Wait for it to finish\./,
+        );
+    });
 
     it("lists each problem of a configuration error", () => {
         assert.strictEqual(

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { keepingStackFile, restoreStackFile } from "../../automation/stackFile";
+import { keepingStackFile, restoreStackFile, usesPassphrase } from "../../automation/stackFile";
 
 const USER =
     "# mine\nconfig:\n  ssm-access:maxSessionDurationSeconds: 3600\n  ssm-access:useManagedUserPolicies: true\n";
@@ -74,6 +74,33 @@ describe("automation/stackFile", () => {
                 /engine failed/,
             );
             assert.strictEqual(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), USER);
+        });
+    });
+
+    describe("usesPassphrase", () => {
+        let dir: string;
+        before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-secrets-"))));
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        const cases: { file: string | undefined; passphrase: boolean }[] = [
+            { file: undefined, passphrase: true },
+            { file: "config:\n  aws:region: us-east-1\n", passphrase: true },
+            { file: "encryptionsalt: v1:abc\n", passphrase: true },
+            { file: "secretsprovider: passphrase\n", passphrase: true },
+            {
+                file: "secretsprovider: awskms://alias/team-state?region=us-east-1\nencryptedkey: AQIC\n",
+                passphrase: false,
+            },
+            { file: 'secretsprovider: "awskms://alias/team-state"\n', passphrase: false },
+        ];
+        cases.forEach((c, i) => {
+            it(`${c.passphrase ? "needs" : "does not need"} a passphrase for ${JSON.stringify(c.file ?? "no file")}`, () => {
+                const stack = `s${i}`;
+                if (c.file !== undefined) {
+                    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), c.file);
+                }
+                assert.strictEqual(usesPassphrase(dir, stack), c.passphrase);
+            });
         });
     });
 });
