@@ -63,6 +63,28 @@ export function isLockError(err: unknown): boolean {
 }
 
 /**
+ * The engine's refusal to delete a protected resource (pulumi/pulumi pkg/resource/deploy:
+ * "resource URN cannot be deleted because it is protected"), once per URN.
+ */
+const PROTECTED = /resource "(urn:pulumi:[^"]+)" cannot be deleted\s+because it is protected/g;
+
+/** What protectFromDeletion refused, and how to delete it anyway: unprotect in state, rerun. */
+export function protectedAdvice(text: string, stack: string): string | undefined {
+    const urns = [...new Set([...text.matchAll(PROTECTED)].map((m) => m[1]))];
+    if (urns.length === 0) {
+        return undefined;
+    }
+    const names = urns.map((u) => u.split("::").pop()).join(", ");
+    const commands = urns
+        .map((u) => `pulumi state unprotect --yes --stack ${stack} '${u}'`)
+        .join("; ");
+    return (
+        `Stack "${stack}" would delete ${names}, which protectFromDeletion protects. ` +
+        `To delete ${urns.length === 1 ? "it" : "them"} anyway, run ${commands}, then run again.`
+    );
+}
+
+/**
  * One clear sentence (or a few lines for configuration problems) for an error from a stack
  * operation. The raw text is kept for --verbose.
  */
@@ -76,6 +98,10 @@ export function explain(err: unknown, stack: string): string {
     }
     if (isLockError(err)) {
         return lockAdvice(stack, undefined, undefined, lockHolder(err));
+    }
+    const refused = protectedAdvice(text, stack);
+    if (refused) {
+        return refused;
     }
     if (/ENOENT.*pulumi|spawn pulumi|pulumi: not found|could not find the pulumi cli/i.test(text)) {
         return "The Pulumi CLI was not found on PATH. Run scripts/install-pulumi.sh (builds it with Go, offline) or install it from pulumi.com, then add it to PATH.";

@@ -16,6 +16,7 @@ import { DriverError, isLockError, lockAdvice, lockHolder } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { ResourceChange, driftChange, resourceChange, warningFrom } from "./review";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
+import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
 
@@ -235,6 +236,11 @@ export class PulumiEngine implements StackEngine {
                 break;
         }
         return summary;
+    }
+
+    async pendingCreates(name: string): Promise<PendingCreate[]> {
+        const stack = await this.stack(name);
+        return pendingCreatesOf((await stack.exportStack()).deployment);
     }
 
     async outputs(name: string): Promise<Record<string, unknown>> {

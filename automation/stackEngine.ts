@@ -1,4 +1,5 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
+import type { PendingCreate } from "./pending";
 import type { ResourceChange } from "./review";
 
 /**
@@ -41,6 +42,8 @@ export interface OpOptions {
 
 export interface StackEngine {
     run(command: Command, stack: string, opts: OpOptions): Promise<OpResult>;
+    /** Creates an earlier update started and never finished (from the exported state). */
+    pendingCreates(stack: string): Promise<PendingCreate[]>;
     /** Stack outputs with secrets masked by the engine ("[secret]"). */
     outputs(stack: string): Promise<Record<string, unknown>>;
     /** Stack outputs with secrets in plaintext: for export-keys only, never printed. */

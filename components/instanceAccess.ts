@@ -53,6 +53,12 @@ export interface InstanceAccessArgs {
      * @default "create"
      */
     readonly defaultHostManagementRole?: DefaultHostManagementRole;
+    /**
+     * Mark the created role and instance profile `protect`: a plain `pulumi up` or `destroy` that
+     * would delete or replace them (running instances would lose their SSM access) fails instead.
+     * @default true
+     */
+    readonly protect?: boolean;
     /** Tags for every taggable child. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -158,7 +164,7 @@ export class InstanceAccess extends pulumi.ComponentResource {
             : new aws.iam.InstanceProfile(
                   `${name}-profile`,
                   { role: role.name, path: args.rolePath, tags },
-                  { parent: this },
+                  { parent: this, protect: args.protect ?? true },
               );
         this.instanceProfileName = profile.name;
         this.instanceProfileArn = profile.arn;
@@ -192,7 +198,7 @@ export class InstanceAccess extends pulumi.ComponentResource {
                 permissionsBoundary: args.permissionsBoundaryArn,
                 tags,
             },
-            { parent: this },
+            { parent: this, protect: args.protect ?? true },
         );
     }
 

@@ -55,6 +55,12 @@ export interface RunCommandUsersArgs {
     readonly groupPrefix: string;
     /** IAM path of the users and groups. @default "/ssm-access/" */
     readonly path?: string;
+    /**
+     * Mark users and access keys `protect`: a plain `pulumi up` or `destroy` that would delete or
+     * replace them (the person loses access, a key stops working) fails instead.
+     * @default true
+     */
+    readonly protect?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -94,6 +100,7 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         super("ssm-access:users:RunCommandUsers", name, {}, opts);
         const path = args.path ?? "/ssm-access/";
         const tags = args.tags ?? {};
+        const protect = args.protect ?? true;
 
         for (const doc of args.documents ?? []) {
             const content = JSON.stringify(commandDocumentContent(doc));
@@ -123,7 +130,7 @@ export class RunCommandUsers extends pulumi.ComponentResource {
             const user = new aws.iam.User(
                 `${name}-user-${u.name}`,
                 { name: u.name, path, tags },
-                { parent: this },
+                { parent: this, protect },
             );
             new aws.iam.UserGroupMembership(
                 `${name}-member-${u.name}`,
@@ -135,7 +142,11 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                 const key = new aws.iam.AccessKey(
                     accessKeyName(name, u.name, slot),
                     { user: user.name, pgpKey: args.pgpKey },
-                    { parent: this, additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"] },
+                    {
+                        parent: this,
+                        protect,
+                        additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
+                    },
                 );
                 accessKeys[slot] = args.pgpKey
                     ? { accessKeyId: key.id, encryptedSecret: key.encryptedSecret }

@@ -132,6 +132,7 @@ function argsOf(
             },
             defaultHostManagement: v.defaultHostManagement,
             defaultHostManagementRole: v.defaultHostManagementRole,
+            protect: v.protectFromDeletion,
         },
         runCommand: {
             users: v.users,
@@ -145,6 +146,7 @@ function argsOf(
             useManagedUserPolicies: v.useManagedUserPolicies,
             hardening: { allowedRegions: v.allowedRegions, requireMfa: v.requireMfa },
             pgpKey: pgp,
+            protect: v.protectFromDeletion,
         },
         relaunch: v.relaunch.map((r) => ({ ...r, instanceId: r.instanceId! })),
         privateNetwork: v.privateNetwork.cidrBlock

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Partition } from "../policies/iam";
-import { map, problem } from "./fields";
+import { flag, map, problem } from "./fields";
 import { PROJECT } from "./problems";
 import { instanceChecks, instanceKeys } from "./instance";
 import { relaunchChecks, relaunchKeys } from "./relaunch";
@@ -50,6 +50,7 @@ function keys(partition: Partition) {
     return {
         ...instanceKeys(partition),
         tags,
+        protectFromDeletion: flag().default(true),
         ...runCommandKeys,
         ...relaunchKeys(partition),
     };

@@ -50,6 +50,32 @@ describe("InstanceAccess", () => {
             assert.strictEqual(calls.length, 0, "creating a role needs no lookups");
         });
 
+        /** Names of the children an InstanceAccess built with `args` marks protect. */
+        async function protectedChildren(args: InstanceAccessArgs): Promise<string[]> {
+            const found: string[] = [];
+            const capture: pulumi.ResourceTransformation = (a) => {
+                if (a.opts.protect) found.push(`${a.type} ${a.name}`);
+                return undefined;
+            };
+            new InstanceAccess("t", args, { transformations: [capture] });
+            await settled();
+            return found.sort();
+        }
+
+        it("marks the role and the instance profile protect, and nothing else, by default", async () => {
+            assert.deepStrictEqual(
+                await protectedChildren({
+                    ...BASE,
+                    output: { outputBucket: "out", logGroupName: "/ssm/out" },
+                }),
+                ["aws:iam/instanceProfile:InstanceProfile t-profile", "aws:iam/role:Role t-role"],
+            );
+        });
+
+        it("with protect false, marks nothing protect", async () => {
+            assert.deepStrictEqual(await protectedChildren({ ...BASE, protect: false }), []);
+        });
+
         it("adds a scoped policy for the output bucket and log group", async () => {
             new InstanceAccess("t", {
                 ...BASE,

@@ -509,6 +509,33 @@ describe("RunCommandUsers: documents and access keys", () => {
         assert.notStrictEqual(options[0].replacementTrigger, options[1].replacementTrigger);
     });
 
+    /** Names of the children a RunCommandUsers built with `args` marks protect. */
+    async function protectedChildren(args: RunCommandUsersArgs): Promise<string[]> {
+        const found: string[] = [];
+        const capture: pulumi.ResourceTransformation = (a) => {
+            if (a.opts.protect) found.push(`${a.type} ${a.name}`);
+            return undefined;
+        };
+        new RunCommandUsers("u", args, { transformations: [capture] });
+        await settled();
+        return found.sort();
+    }
+
+    it("marks users and access keys protect, and nothing else, by default", async () => {
+        assert.deepStrictEqual(await protectedChildren(BASE), [
+            "aws:iam/accessKey:AccessKey u-key-alice-2026-11",
+            "aws:iam/accessKey:AccessKey u-key-otto-a",
+            "aws:iam/accessKey:AccessKey u-key-otto-b",
+            "aws:iam/user:User u-user-alice",
+            "aws:iam/user:User u-user-otto",
+            "aws:iam/user:User u-user-rita",
+        ]);
+    });
+
+    it("with protect false, marks nothing protect", async () => {
+        assert.deepStrictEqual(await protectedChildren({ ...BASE, protect: false }), []);
+    });
+
     it("creates one access key per slot, its secret always a Pulumi secret", async () => {
         const c = new RunCommandUsers("u", BASE);
         await settled();

@@ -78,6 +78,24 @@ describe("automation/cli: runs, exit codes and JSON", () => {
         assert.deepStrictEqual(engine.calls, []);
     });
 
+    it("stops a stack with pending creates before its preview, naming them, and runs the others", async () => {
+        const engine = new FakeEngine();
+        engine.pending.dev = [
+            {
+                urn: "urn:pulumi:dev::ssm-access::aws:iam/group:Group::g",
+                type: "aws:iam/group:Group",
+            },
+        ];
+        const d = deps(engine);
+        assert.strictEqual(
+            await main(["up", "--env", "dev,prod", "--yes", "--json"], d),
+            EXIT.failed,
+        );
+        assert.deepStrictEqual(engine.calls, ["preview prod", "up prod"]);
+        const [dev] = JSON.parse(d.out.text).stacks;
+        assert.match(dev.error, /^Stack "dev" has 1 create that an earlier update started/);
+    });
+
     describe("the replacement guard in up", () => {
         const risky: Step = {
             op: "replace",

@@ -67,6 +67,19 @@ describe("automation/errors: explain", () => {
         );
     });
 
+    it("names each protected resource the engine refused to delete, once, and how to unprotect it", () => {
+        const urn = (name: string) =>
+            `urn:pulumi:dev::ssm-access::ssm-access:users:RunCommandUsers$aws:iam/user:User::${name}`;
+        const refusal = (name: string) =>
+            `error: Preview failed: resource "${urn(name)}" cannot be deleted\nbecause it is protected. To unprotect the resource, ...`;
+        assert.strictEqual(
+            explain(new Error([refusal("u-a"), refusal("u-b"), refusal("u-a")].join("\n")), "dev"),
+            'Stack "dev" would delete u-a, u-b, which protectFromDeletion protects. ' +
+                `To delete them anyway, run pulumi state unprotect --yes --stack dev '${urn("u-a")}'; ` +
+                `pulumi state unprotect --yes --stack dev '${urn("u-b")}', then run again.`,
+        );
+    });
+
     it("lists each problem of a configuration error", () => {
         assert.strictEqual(
             explain(

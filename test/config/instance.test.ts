@@ -20,6 +20,7 @@ describe("config/instance: instance access settings", () => {
             },
             defaultHostManagement: false,
             defaultHostManagementRole: "create",
+            protect: true,
         });
         assert.strictEqual(cfg.partition, "aws");
     });

@@ -6,6 +6,7 @@ import * as path from "path";
 import { EDITOR_SCHEMA_PATH, stackFileSchema } from "../../config/editorSchema";
 import { readProjectFile } from "../../config/raw";
 import { settingKinds } from "../../config/schema";
+import { parseStackConfig } from "../../config";
 import { discoverStacks } from "../../automation/stacks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -60,5 +61,29 @@ describe("config/schema: the editor schema for stack files", () => {
 
     it("accepts a value set with pulumi config set --secret", () => {
         assert.ok(validate({ config: { "ssm-access:logGroupName": { secure: "AAABAJ0g" } } }));
+    });
+});
+
+describe("config/schema: protectFromDeletion", () => {
+    const cases: { values: Record<string, unknown>; protect: boolean }[] = [
+        { values: {}, protect: true },
+        { values: { protectFromDeletion: true }, protect: true },
+        { values: { protectFromDeletion: false }, protect: false },
+    ];
+    for (const c of cases) {
+        it(`${JSON.stringify(c.values)} gives both components protect ${c.protect}`, async () => {
+            const cfg = await parseStackConfig("dev", "us-east-1", c.values);
+            assert.deepStrictEqual(
+                [cfg.instanceAccess.protect, cfg.runCommand.protect],
+                [c.protect, c.protect],
+            );
+        });
+    }
+
+    it("rejects a value that is not a boolean, naming the key and the value", async () => {
+        await assert.rejects(
+            parseStackConfig("dev", "us-east-1", { protectFromDeletion: "yes" }),
+            /ssm-access:protectFromDeletion = "yes": must be true or false/,
+        );
     });
 });

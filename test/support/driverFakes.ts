@@ -6,6 +6,7 @@ import * as path from "path";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import { CliArgs } from "../../automation/args";
 import { CliDeps } from "../../automation/cli";
+import { PendingCreate } from "../../automation/pending";
 import {
     Command,
     OpOptions,
@@ -43,6 +44,11 @@ export class FakeEngine implements StackEngine {
         this.calls.push(`${cmd} ${stack}`);
         const b = this.behaviour[stack];
         return b ? b(cmd, opts) : result({ changes: { ...emptyChanges(), create: 2 } });
+    }
+    /** Pending creates per stack, as a test sets them. */
+    readonly pending: Record<string, PendingCreate[]> = {};
+    async pendingCreates(stack: string): Promise<PendingCreate[]> {
+        return this.pending[stack] ?? [];
     }
     async outputs(stack: string): Promise<Record<string, unknown>> {
         return { stack, secretThing: "[secret]" };
