@@ -24,19 +24,25 @@ export function lockAdvice(
     project = "ssm-access",
     holder?: string,
 ): string {
-    const head =
+    return (
         `Stack "${stack}" is locked by another update.` +
         (holder ? ` Its lock was taken by ${holder}.` : "") +
-        " Wait for it to finish. If none is running (an earlier run was killed), remove the stale lock: ";
+        " Wait for it to finish. If none is running (an earlier run was killed), remove the stale lock: " +
+        staleLockRemoval(stack, backendUrl, project)
+    );
+}
+
+/** The command that removes a stack's stale locks, for the backend in use when known. */
+export function staleLockRemoval(stack: string, backendUrl?: string, project = "ssm-access") {
     if (backendUrl?.startsWith("file://")) {
         const dir = backendUrl.slice("file://".length).replace(/\/+$/, "");
-        return `${head}rm ${dir}/.pulumi/locks/organization/${project}/${stack}/*.json`;
+        return `rm ${dir}/.pulumi/locks/organization/${project}/${stack}/*.json`;
     }
     if (backendUrl) {
-        return `${head}PULUMI_BACKEND_URL=${backendUrl} pulumi cancel --yes --stack ${stack}`;
+        return `PULUMI_BACKEND_URL=${backendUrl} pulumi cancel --yes --stack ${stack}`;
     }
     return (
-        `${head}for a file backend delete <backend>/.pulumi/locks/organization/${project}/${stack}/*.json; ` +
+        `for a file backend delete <backend>/.pulumi/locks/organization/${project}/${stack}/*.json; ` +
         `for any backend run \`pulumi cancel --yes --stack ${stack}\`.`
     );
 }

@@ -39,8 +39,17 @@ export function pendingCreatesOf(deployment: { pending_operations?: unknown } | 
         });
 }
 
-/** What to do about a stack's pending creates, with the exact commands; nothing was run. */
-export function pendingAdvice(stack: string, pending: readonly PendingCreate[]): string {
+/**
+ * What to do about a stack's pending creates, with the exact commands; nothing was run. The update
+ * that left them was killed, so its lock is likely still held and `pulumi refresh` would stop on
+ * it (a DIY backend's lock is deleted by the `Unlock` of the process that took it, or by `pulumi
+ * cancel`: pulumi/pulumi pkg/backend/diy/lock.go, backend.go): `removeLock` removes a stale one.
+ */
+export function pendingAdvice(
+    stack: string,
+    pending: readonly PendingCreate[],
+    removeLock: string,
+): string {
     const lines = pending.map((p) => {
         const id = p.id ?? "<ID>";
         const known = p.id
@@ -57,6 +66,7 @@ export function pendingAdvice(stack: string, pending: readonly PendingCreate[]):
         `Stack "${stack}" has ${pending.length} create${pending.length === 1 ? "" : "s"} that an earlier update started and never finished ` +
         "(it was killed): each may exist in AWS unknown to the state, so nothing was run. " +
         "Check AWS for each, import those that exist, then clear the rest:\n" +
+        `  first, unless an update of this stack is running now, remove the killed update's stale lock: ${removeLock}\n` +
         `${lines.join("\n")}\n` +
         `  then: pulumi refresh --yes --stack ${stack} --clear-pending-creates`
     );

@@ -12,7 +12,7 @@ import {
     Stack,
 } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
-import { DriverError, isLockError, lockAdvice, lockHolder } from "./errors";
+import { DriverError, isLockError, lockAdvice, lockHolder, staleLockRemoval } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
 import { ResourceChange, driftChange, resourceChange, warningFrom } from "./review";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
@@ -236,6 +236,10 @@ export class PulumiEngine implements StackEngine {
                 break;
         }
         return summary;
+    }
+
+    staleLockRemoval(name: string): string {
+        return staleLockRemoval(name, this.backend.url, projectName(this.projectDir));
     }
 
     async pendingCreates(name: string): Promise<PendingCreate[]> {

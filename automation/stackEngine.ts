@@ -44,6 +44,8 @@ export interface StackEngine {
     run(command: Command, stack: string, opts: OpOptions): Promise<OpResult>;
     /** Creates an earlier update started and never finished (from the exported state). */
     pendingCreates(stack: string): Promise<PendingCreate[]>;
+    /** The command that removes the stack's stale locks in the backend in use. */
+    staleLockRemoval(stack: string): string;
     /** Stack outputs with secrets masked by the engine ("[secret]"). */
     outputs(stack: string): Promise<Record<string, unknown>>;
     /** Stack outputs with secrets in plaintext: for export-keys only, never printed. */

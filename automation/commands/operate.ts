@@ -73,7 +73,7 @@ export async function operate(
         }
         const pending = await engine.pendingCreates(stack);
         if (pending.length > 0) {
-            throw new DriverError(pendingAdvice(stack, pending));
+            throw new DriverError(pendingAdvice(stack, pending, engine.staleLockRemoval(stack)));
         }
         const preview = command === "destroy" ? "preview-destroy" : "preview";
         const result = await engine.run(preview, stack, { signal, onStep });

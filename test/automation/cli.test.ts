@@ -94,6 +94,10 @@ describe("automation/cli: runs, exit codes and JSON", () => {
         assert.deepStrictEqual(engine.calls, ["preview prod", "up prod"]);
         const [dev] = JSON.parse(d.out.text).stacks;
         assert.match(dev.error, /^Stack "dev" has 1 create that an earlier update started/);
+        assert.match(
+            dev.error,
+            /remove the killed update's stale lock: rm \/state\/.pulumi\/locks\/organization\/ssm-access\/dev\/\*\.json\n/,
+        );
     });
 
     describe("the replacement guard in up", () => {

@@ -45,10 +45,22 @@ describe("automation/pending: pendingCreatesOf", () => {
 });
 
 describe("automation/pending: pendingAdvice", () => {
-    const advice = pendingAdvice("dev", [
-        { urn: GROUP_URN, type: "aws:iam/group:Group", name: "ssm-access-dev-admin" },
-        { urn: POLICY_URN, type: "aws:iam/policy:Policy", id: "arn:p" },
-    ]);
+    const removeLock = "rm /s/.pulumi/locks/organization/ssm-access/dev/*.json";
+    const advice = pendingAdvice(
+        "dev",
+        [
+            { urn: GROUP_URN, type: "aws:iam/group:Group", name: "ssm-access-dev-admin" },
+            { urn: POLICY_URN, type: "aws:iam/policy:Policy", id: "arn:p" },
+        ],
+        removeLock,
+    );
+
+    it("says first to remove the killed update's stale lock, which refresh would stop on", () => {
+        assert.strictEqual(
+            advice.split("\n")[1],
+            `  first, unless an update of this stack is running now, remove the killed update's stale lock: ${removeLock}`,
+        );
+    });
 
     it("names each pending resource with its type and what is known of its id", () => {
         assert.match(

@@ -163,6 +163,24 @@ describe("bad input through the real engine", () => {
         assert.ok(!/at \w+ \(/.test(run.stderr), "no stack trace without --verbose");
     });
 
+    it("gives plain `pulumi preview` the program's config error alone, with no promise warning", async () => {
+        // instanceMode is still "admin" from the test before. The CLI prints the program's
+        // diagnostics on stdout; the node process's own warnings would land there too.
+        const preview = await sb.pulumi("preview", "--stack", "dev");
+        assert.strictEqual(preview.code, 1, preview.stderr);
+        const output = preview.stdout + preview.stderr;
+        assert.doesNotMatch(output, /PromiseRejectionHandledWarning|UnhandledPromiseRejection/);
+        const diagnostics = /\nDiagnostics:\n([\s\S]*?)\n\S/.exec(preview.stdout)?.[1];
+        assert.strictEqual(
+            diagnostics?.trimEnd(),
+            [
+                "  pulumi:pulumi:Stack (ssm-access-dev):",
+                '    error: Invalid configuration for stack "dev" (1 problem):',
+                '      - ssm-access:instanceMode = "admin": must be one of "managed", "guide", "legacy-managed", "none"',
+            ].join("\n"),
+        );
+    });
+
     it("fails the stack in seconds, not never, when a lookup feeding a resource fails", async () => {
         await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:instanceMode");
         await sb.pulumi(

@@ -50,6 +50,9 @@ export class FakeEngine implements StackEngine {
     async pendingCreates(stack: string): Promise<PendingCreate[]> {
         return this.pending[stack] ?? [];
     }
+    staleLockRemoval(stack: string): string {
+        return `rm /state/.pulumi/locks/organization/ssm-access/${stack}/*.json`;
+    }
     async outputs(stack: string): Promise<Record<string, unknown>> {
         return { stack, secretThing: "[secret]" };
     }
