@@ -1,5 +1,5 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
-import type { ResourceChange } from "./review";
+import type { ResourceChange } from "./engineEvents";
 
 /**
  * `preview-destroy` shows what `destroy` would delete, touching nothing; `preview-refresh` reads
