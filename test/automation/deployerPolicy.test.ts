@@ -8,7 +8,7 @@ import { StackPlan, planStack } from "../../automation/plan";
 import { PolicyDocument } from "../../policies/iam";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 import { assertValidIdentityPolicy } from "../support/iam";
-import { ACCOUNT, installTestMocks } from "../support/mocks";
+import { ACCOUNT } from "../support/mocks";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { decide } from "../support/simulate";
 
@@ -239,8 +239,6 @@ describe("automation/deployerPolicy: the shipped dev stack", () => {
     before(async () => {
         policy = deployerPolicy(await planStack(ROOT, "dev"));
     });
-    after(installTestMocks);
-
     it("is a valid identity policy whose every action AWS knows", async () => {
         await assertValidIdentityPolicy(policy);
     });
@@ -301,10 +299,7 @@ describe("automation/deployerPolicy: Default Host Management, a relaunch, a priv
         fs.writeFileSync(path.join(dir, "Pulumi.big.yaml"), RELAUNCHING);
         policy = deployerPolicy(await planStack(dir, "big"));
     });
-    after(() => {
-        installTestMocks();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("is a valid identity policy whose every action AWS knows", async () => {
         await assertValidIdentityPolicy(policy);
@@ -400,10 +395,7 @@ describe("automation/deployerPolicy: an adopted role (existingRoleName)", () => 
         );
         policy = deployerPolicy(await planStack(dir, "adopt"));
     });
-    after(() => {
-        installTestMocks();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const cases: (Call & { decision: "Allowed" | "denied" })[] = [
         { decision: "Allowed", action: "iam:GetRole", resource: LEGACY },
@@ -480,8 +472,6 @@ describe("automation/deployerPolicy: what it cannot derive", () => {
 });
 
 describe("automation/cli: deployer-policy", () => {
-    after(installTestMocks);
-
     it("prints the policy alone on stdout, ready for aws iam create-policy", async () => {
         const d = deps(new FakeEngine());
         assert.strictEqual(await main(["deployer-policy", "--env", "dev"], d), EXIT.ok);

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
 import { StackPlan, formatPlan, planStack } from "../../automation/plan";
-import { installTestMocks } from "../support/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -10,7 +9,6 @@ describe("automation/planView: the shipped dev stack as a reviewer reads it", ()
     let text: string;
     before(async () => {
         plan = await planStack(ROOT, "dev");
-        installTestMocks();
         text = formatPlan(plan);
     });
 

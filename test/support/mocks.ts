@@ -74,14 +74,6 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): Rec
     }
 }
 
-/**
- * Installs the test mocks. Runs once on load; call it again after anything that installed its own
- * (the driver's offline plan does, since it runs the program under mocks).
- */
-export function installTestMocks(): void {
-    void pulumi.runtime.setMocks(testMocks, "ssm-access", "test", false);
-}
-
 const testMocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
         const state = { ...args.inputs, ...fakeState(args.type, args.name, args.inputs) };
@@ -103,7 +95,9 @@ const testMocks: pulumi.runtime.Mocks = {
         return handler(args.inputs);
     },
 };
-installTestMocks();
+// Installed once, on load. The driver's offline plan, which also runs the program under mocks,
+// installs its own in Pulumi runtime state of its own (automation/plan.ts), leaving these in force.
+void pulumi.runtime.setMocks(testMocks, "ssm-access", "test", false);
 
 /** The value of an output, awaited (no `done` callbacks); rejects when the output fails. */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
