@@ -1,8 +1,9 @@
 /** stackTraces.ts: the suite itself runs with it (test/support/mocks.ts). */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
-import { skipPromiseTraces } from "../runtime/stackTraces";
+import { skipPromiseTraces, skipSourcePositions } from "../runtime/stackTraces";
 
 // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
 const { debuggablePromise } = debuggable as unknown as {
@@ -21,6 +22,21 @@ async function recordedTrace(env: NodeJS.ProcessEnv): Promise<{ pulumi: string; 
             pulumi: (promise as unknown as { _debugStackTrace: string })._debugStackTrace,
             error: new Error("other").stack ?? "",
         };
+    } finally {
+        Error.prepareStackTrace = installed;
+    }
+}
+
+/** The source position frames Pulumi reads for a resource, with skipSourcePositions installed. */
+function sourcePositions(): { frames: unknown[]; error: string } {
+    const installed = Error.prepareStackTrace;
+    try {
+        Error.prepareStackTrace = (_err, frames) =>
+            frames.map((f) => `    at f (/src/${f.getFunctionName()}.ts:1:1)`).join("\n");
+        skipSourcePositions();
+        // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
+        const { callsites } = pulumi.Resource as unknown as { callsites(): unknown[] };
+        return { frames: callsites(), error: new Error("other").stack ?? "" };
     } finally {
         Error.prepareStackTrace = installed;
     }
@@ -45,5 +61,11 @@ describe("stack traces under ts-node", () => {
             .split("\n")
             .findIndex((l) => l.includes("// marker: this line"));
         assert.match(err.stack ?? "", new RegExp(`stackTraces\\.test\\.ts:${line + 1}:`));
+    });
+
+    it("leaves empty the trace a resource's source position is read from, under mocks", () => {
+        const traces = sourcePositions();
+        assert.deepStrictEqual(traces.frames, []);
+        assert.match(traces.error, /at f \(\/src\//);
     });
 });

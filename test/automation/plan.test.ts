@@ -8,6 +8,7 @@ import { EXIT, main } from "../../automation/cli";
 import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../../automation/plan";
 import { discoverStacks } from "../../automation/stacks";
 import { ofType, settled } from "../support/mocks";
+import { shippedDevPlan } from "../support/plans";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 
 const SHIPPED = discoverStacks(ROOT);
@@ -59,13 +60,13 @@ describe("automation/plan: the real program under mocks, in this process", () =>
     });
 
     it("shows inputs known from config", async () => {
-        const plan = await planStack(ROOT, "dev");
+        const plan = await shippedDevPlan();
         const key = plan.resources.find((r) => r.type === "aws:iam/accessKey:AccessKey")!;
         assert.strictEqual(key.inputs.user, "dev-admin");
     });
 
     it("marks what only AWS can answer as a deploy-time lookup, never inventing it", async () => {
-        const plan = await planStack(ROOT, "dev");
+        const plan = await shippedDevPlan();
         const profile = plan.resources.find(
             (r) => r.type === "aws:iam/instanceProfile:InstanceProfile",
         )!;

@@ -6,9 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { waitForRegistrations } from "../../runtime/sdkInternals";
-import { skipPromiseTraces } from "../../runtime/stackTraces";
+import { skipPromiseTraces, skipSourcePositions } from "../../runtime/stackTraces";
 
 skipPromiseTraces();
+skipSourcePositions();
 
 export const ACCOUNT = "123456789012";
 
