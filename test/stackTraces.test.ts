@@ -3,6 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
+import { withOwnRuntimeState } from "../runtime/sdkInternals";
 import { skipPromiseTraces, skipSourcePositions } from "../runtime/stackTraces";
 
 // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
@@ -27,8 +28,13 @@ async function recordedTrace(env: NodeJS.ProcessEnv): Promise<{ pulumi: string; 
     }
 }
 
-/** The source position frames Pulumi reads for a resource, with skipSourcePositions installed. */
-function sourcePositions(): { frames: unknown[]; error: string } {
+/**
+ * The source position frames Pulumi reads for a resource, with skipSourcePositions installed, in
+ * the unit suite's runtime state (under mocks) or in a fresh one (no mocks, as an engine's).
+ */
+async function sourcePositions(
+    state: "mocked" | "fresh",
+): Promise<{ frames: unknown[]; error: string }> {
     const installed = Error.prepareStackTrace;
     try {
         Error.prepareStackTrace = (_err, frames) =>
@@ -36,7 +42,8 @@ function sourcePositions(): { frames: unknown[]; error: string } {
         skipSourcePositions();
         // Internal to the SDK (its .d.ts leaves it out); the filter depends on its name.
         const { callsites } = pulumi.Resource as unknown as { callsites(): unknown[] };
-        return { frames: callsites(), error: new Error("other").stack ?? "" };
+        const read = async () => ({ frames: callsites(), error: new Error("other").stack ?? "" });
+        return state === "mocked" ? await read() : await withOwnRuntimeState(read);
     } finally {
         Error.prepareStackTrace = installed;
     }
@@ -63,9 +70,14 @@ describe("stack traces under ts-node", () => {
         assert.match(err.stack ?? "", new RegExp(`stackTraces\\.test\\.ts:${line + 1}:`));
     });
 
-    it("leaves empty the trace a resource's source position is read from, under mocks", () => {
-        const traces = sourcePositions();
+    it("leaves empty the trace a resource's source position is read from, under mocks", async () => {
+        const traces = await sourcePositions("mocked");
         assert.deepStrictEqual(traces.frames, []);
         assert.match(traces.error, /at f \(\/src\//);
+    });
+
+    it("keeps a resource's source position where no mocks are installed", async () => {
+        const traces = await sourcePositions("fresh");
+        assert.ok(traces.frames.length > 0);
     });
 });
