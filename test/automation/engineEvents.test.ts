@@ -187,6 +187,7 @@ describe("automation/engineEvents: drift", () => {
     const KEY_URN = `urn:pulumi:dev::ssm-access::ssm-access:users:RunCommandUsers$${KEY}::dev-key`;
     const outputs = (o: Record<string, unknown>) =>
         ({ inputs: {}, outputs: o }) as unknown as StepEventMetadata["old"];
+
     it("reports each top-level output the live resource changed, old and new", () => {
         const change = driftChange(
             meta({
