@@ -7,7 +7,7 @@
 import { PROJECT, StackArgs, validateStack } from "../config";
 import { fromFiles } from "../config/raw";
 import { runProgram } from "../program";
-import { waitForRegistrations } from "../runtime/sdkInternals";
+import { waitForRegistrations, withOwnRuntimeState } from "../runtime/sdkInternals";
 import { SECRET, SIG_KEY, UNKNOWN_SENTINEL } from "./engineValues";
 import { KNOWN_AT_DEPLOY, installPlanMocks } from "./planMocks";
 import { AccessView, DOCUMENT_INPUTS, accessView } from "./planView";
@@ -74,7 +74,12 @@ export function render(value: unknown, key = ""): unknown {
     return value;
 }
 
-/** Plans one stack in this process. Stacks must be planned one at a time (mocks are global). */
+/**
+ * Plans one stack in this process, under mocks installed in Pulumi runtime state of its own: the
+ * caller's mocks, stack and work in flight are untouched (the unit tests run the program under
+ * their own mocks in the same process). Stacks are planned one at a time: the program's warnings
+ * are read from console.warn.
+ */
 export async function planStack(projectDir: string, stack: string): Promise<StackPlan> {
     const plan: StackPlan = {
         stack,
@@ -84,37 +89,25 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
         notes: [],
         warnings: [],
     };
-    await installPlanMocks(PROJECT, stack, {
-        resource: (type, name, inputs) =>
-            plan.resources.push({ type, name, inputs: render(inputs) as Record<string, unknown> }),
-        lookup: (token, inputs) =>
-            plan.lookups.push({ token, inputs: render(inputs) as Record<string, unknown> }),
-    });
     // Under mocks the SDK has no engine to send warnings to and prints them with console.warn.
     const warn = console.warn;
     console.warn = (...parts: unknown[]) =>
         plan.warnings.push(parts.join(" ").replace(/^warning: (\[runtime\] )?/, ""));
     try {
-        await runProgram(async () => {
-            const args: StackArgs = await validateStack(fromFiles(projectDir, stack));
-            plan.region = args.region;
-            plan.access = accessView(args);
-            plan.notes.push(...args.unreadable);
-            const adopted = args.instanceAccess.existingRoleName;
-            if (adopted) {
-                plan.notes.push(
-                    `existingRoleName "${adopted}": whether EC2 may assume it is verified at preview/up, when AWS answers the lookup; nothing is attached to it until then`,
-                );
-            }
-            plan.notes.push(
-                ...args.unreadSecrets.map(
-                    (key) =>
-                        `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`,
-                ),
-            );
-            return args;
+        await withOwnRuntimeState(async () => {
+            await installPlanMocks(PROJECT, stack, {
+                resource: (type, name, inputs) =>
+                    plan.resources.push({
+                        type,
+                        name,
+                        inputs: render(inputs) as Record<string, unknown>,
+                    }),
+                lookup: (token, inputs) =>
+                    plan.lookups.push({ token, inputs: render(inputs) as Record<string, unknown> }),
+            });
+            await runProgram(() => validated(projectDir, stack, plan));
+            await waitForRegistrations();
         });
-        await waitForRegistrations();
     } catch (err) {
         return {
             ...plan,
@@ -128,4 +121,25 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
     }
     plan.resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
     return plan;
+}
+
+/** The stack's validated configuration, read from its files, noting in `plan` what it shows. */
+async function validated(projectDir: string, stack: string, plan: StackPlan): Promise<StackArgs> {
+    const args: StackArgs = await validateStack(fromFiles(projectDir, stack));
+    plan.region = args.region;
+    plan.access = accessView(args);
+    plan.notes.push(...args.unreadable);
+    const adopted = args.instanceAccess.existingRoleName;
+    if (adopted) {
+        plan.notes.push(
+            `existingRoleName "${adopted}": whether EC2 may assume it is verified at preview/up, when AWS answers the lookup; nothing is attached to it until then`,
+        );
+    }
+    plan.notes.push(
+        ...args.unreadSecrets.map(
+            (key) =>
+                `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`,
+        ),
+    );
+    return args;
 }

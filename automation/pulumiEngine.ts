@@ -14,7 +14,7 @@ import {
 import { ConfigError } from "../config/problems";
 import { DriverError, isLockError, lockAdvice, lockHolder, staleLockRemoval } from "./errors";
 import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
-import { ResourceChange, driftChange, resourceChange, warningFrom } from "./review";
+import { ResourceChange, driftChange, resourceChange, warningFrom } from "./engineEvents";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
 import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";

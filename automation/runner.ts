@@ -1,5 +1,5 @@
 import { DriverError, explain } from "./errors";
-import type { ResourceChange } from "./review";
+import type { ResourceChange } from "./engineEvents";
 import { Changes, OpResult, Step } from "./stackEngine";
 
 export type StackStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";

@@ -1,6 +1,6 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
+import type { ResourceChange } from "./engineEvents";
 import type { PendingCreate } from "./pending";
-import type { ResourceChange } from "./review";
 
 /**
  * `preview-destroy` shows what `destroy` would delete, touching nothing; `preview-refresh` reads

@@ -41,3 +41,18 @@ export function isConfigSecret(key: string): boolean {
     };
     return config.isConfigSecret(key);
 }
+
+/**
+ * Runs `fn` with Pulumi runtime state of its own (settings, mocks, configuration, leak tracking):
+ * what it installs, e.g. with setMocks, is gone when it ends, and work its caller left in flight
+ * stays with the caller. Works around: the SDK keeps `withLocalStorage` internal (runtime/state),
+ * though its Automation API runs each inline program this way (automation/server: `run`). Can
+ * go when the SDK exports it, or setMocks takes a scope.
+ */
+export function withOwnRuntimeState<T>(fn: () => Promise<T>): Promise<T> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as {
+        withLocalStorage<R>(callback: () => R): R;
+    };
+    return state.withLocalStorage(fn);
+}

@@ -3,5 +3,7 @@
 "use strict";
 const path = require("path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
-require("../../runtime/stackTraces.ts").skipPromiseTraces();
+const traces = require("../../runtime/stackTraces.ts");
+traces.skipPromiseTraces();
+traces.skipSourcePositions();
 require("../main.ts");

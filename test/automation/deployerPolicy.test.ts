@@ -8,8 +8,9 @@ import { StackPlan, planStack } from "../../automation/plan";
 import { PolicyDocument } from "../../policies/iam";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 import { assertValidIdentityPolicy } from "../support/iam";
-import { ACCOUNT, installTestMocks } from "../support/mocks";
+import { ACCOUNT } from "../support/mocks";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { shippedDevPlan } from "../support/plans";
 import { decide } from "../support/simulate";
 
 /**
@@ -237,10 +238,8 @@ const label = (c: Call) =>
 describe("automation/deployerPolicy: the shipped dev stack", () => {
     let policy: PolicyDocument;
     before(async () => {
-        policy = deployerPolicy(await planStack(ROOT, "dev"));
+        policy = deployerPolicy(await shippedDevPlan());
     });
-    after(installTestMocks);
-
     it("is a valid identity policy whose every action AWS knows", async () => {
         await assertValidIdentityPolicy(policy);
     });
@@ -301,10 +300,7 @@ describe("automation/deployerPolicy: Default Host Management, a relaunch, a priv
         fs.writeFileSync(path.join(dir, "Pulumi.big.yaml"), RELAUNCHING);
         policy = deployerPolicy(await planStack(dir, "big"));
     });
-    after(() => {
-        installTestMocks();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("is a valid identity policy whose every action AWS knows", async () => {
         await assertValidIdentityPolicy(policy);
@@ -400,10 +396,7 @@ describe("automation/deployerPolicy: an adopted role (existingRoleName)", () => 
         );
         policy = deployerPolicy(await planStack(dir, "adopt"));
     });
-    after(() => {
-        installTestMocks();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const cases: (Call & { decision: "Allowed" | "denied" })[] = [
         { decision: "Allowed", action: "iam:GetRole", resource: LEGACY },
@@ -480,14 +473,26 @@ describe("automation/deployerPolicy: what it cannot derive", () => {
 });
 
 describe("automation/cli: deployer-policy", () => {
-    after(installTestMocks);
+    describe("without --json", () => {
+        const engine = new FakeEngine();
+        const d = deps(engine);
+        let code: number;
+        before(async () => {
+            code = await main(["deployer-policy", "--env", "dev"], d);
+        });
 
-    it("prints the policy alone on stdout, ready for aws iam create-policy", async () => {
-        const d = deps(new FakeEngine());
-        assert.strictEqual(await main(["deployer-policy", "--env", "dev"], d), EXIT.ok);
-        const doc = JSON.parse(d.out.text);
-        assert.strictEqual(doc.Version, "2012-10-17");
-        assert.ok(doc.Statement.some((s: { Sid: string }) => s.Sid === "PassInstanceRoleToEc2"));
+        it("prints the policy alone on stdout, ready for aws iam create-policy", () => {
+            assert.strictEqual(code, EXIT.ok);
+            const doc = JSON.parse(d.out.text);
+            assert.strictEqual(doc.Version, "2012-10-17");
+            assert.ok(
+                doc.Statement.some((s: { Sid: string }) => s.Sid === "PassInstanceRoleToEc2"),
+            );
+        });
+
+        it("runs no engine: it is derived offline from the plan", () => {
+            assert.deepStrictEqual(engine.calls, []);
+        });
     });
 
     it("wraps it with the stack's name under --json", async () => {
@@ -497,11 +502,5 @@ describe("automation/cli: deployer-policy", () => {
         assert.deepStrictEqual(Object.keys(doc), ["stack", "policy"]);
         assert.strictEqual(doc.stack, "dev");
         assert.strictEqual(doc.policy.Version, "2012-10-17");
-    });
-
-    it("runs no engine: it is derived offline from the plan", async () => {
-        const engine = new FakeEngine();
-        await main(["deployer-policy", "--env", "dev"], deps(engine));
-        assert.deepStrictEqual(engine.calls, []);
     });
 });

@@ -2,10 +2,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { EXIT, main } from "../../automation/cli";
 import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../../automation/plan";
 import { discoverStacks } from "../../automation/stacks";
-import { installTestMocks } from "../support/mocks";
+import { ofType, settled } from "../support/mocks";
+import { shippedDevPlan } from "../support/plans";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 
 const SHIPPED = discoverStacks(ROOT);
@@ -32,8 +35,6 @@ describe("automation/plan: render", () => {
 });
 
 describe("automation/plan: the real program under mocks, in this process", () => {
-    after(installTestMocks);
-
     it("plan --json covers every shipped stack in the documented shape", async () => {
         const d = deps(new FakeEngine());
         assert.strictEqual(await main(["plan", "--json"], d), EXIT.ok);
@@ -59,13 +60,13 @@ describe("automation/plan: the real program under mocks, in this process", () =>
     });
 
     it("shows inputs known from config", async () => {
-        const plan = await planStack(ROOT, "dev");
+        const plan = await shippedDevPlan();
         const key = plan.resources.find((r) => r.type === "aws:iam/accessKey:AccessKey")!;
         assert.strictEqual(key.inputs.user, "dev-admin");
     });
 
     it("marks what only AWS can answer as a deploy-time lookup, never inventing it", async () => {
-        const plan = await planStack(ROOT, "dev");
+        const plan = await shippedDevPlan();
         const profile = plan.resources.find(
             (r) => r.type === "aws:iam/instanceProfile:InstanceProfile",
         )!;
@@ -86,7 +87,6 @@ describe("automation/plan: a stack with a secret setting", () => {
             "config:\n  aws:region: us-east-1\n  ssm-access:logGroupName:\n    secure: AAABAJ0gZm9v\n",
         );
         const plan = await planStack(dir, "s");
-        installTestMocks();
         fs.rmSync(dir, { recursive: true, force: true });
         assert.strictEqual(plan.error, undefined);
         assert.deepStrictEqual(plan.notes, [
@@ -96,8 +96,6 @@ describe("automation/plan: a stack with a secret setting", () => {
 });
 
 describe("automation/plan: a failed stack among healthy ones", () => {
-    after(installTestMocks);
-
     it("ends with the failed stacks on stderr and exits 1", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -113,6 +111,42 @@ describe("automation/plan: a failed stack among healthy ones", () => {
         assert.strictEqual(
             d.err.text.trim().split("\n").pop(),
             "plan failed for 1 of 2 stacks: b (see each stack's error above); exit 1",
+        );
+    });
+});
+
+describe("automation/plan: its own Pulumi runtime state, apart from the caller's", () => {
+    before(async () => {
+        await planStack(ROOT, "dev");
+    });
+
+    it("leaves the caller's mocks in force: a resource declared after it is the caller's", async () => {
+        new aws.iam.Group("declared-after-the-plan", {});
+        await settled();
+        assert.deepStrictEqual(
+            ofType("aws:iam/group:Group").map((r) => r.name),
+            ["declared-after-the-plan"],
+        );
+    });
+
+    it("leaves the caller's project, stack and preview flag as they were", () => {
+        assert.deepStrictEqual(
+            [pulumi.getProject(), pulumi.getStack(), pulumi.runtime.isDryRun()],
+            ["ssm-access", "test", false],
+        );
+    });
+
+    it("records none of the caller's resources still registering when it starts", async () => {
+        new aws.iam.Group("registering-as-the-plan-starts", {});
+        const plan = await planStack(ROOT, "dev");
+        await settled();
+        assert.deepStrictEqual(
+            plan.resources.filter((r) => r.name === "registering-as-the-plan-starts"),
+            [],
+        );
+        assert.deepStrictEqual(
+            ofType("aws:iam/group:Group").map((r) => r.name),
+            ["registering-as-the-plan-starts"],
         );
     });
 });

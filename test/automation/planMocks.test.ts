@@ -4,11 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { StackPlan, planStack } from "../../automation/plan";
 import { lookupFields } from "../../automation/planMocks";
-import { installTestMocks } from "../support/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** Plans a stack file holding `body` (under the real Pulumi.yaml), then restores the test mocks. */
+/** Plans a stack file holding `body` (under the real Pulumi.yaml) in a directory of its own. */
 async function planOf(body: string): Promise<StackPlan> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -16,7 +15,7 @@ async function planOf(body: string): Promise<StackPlan> {
     try {
         return await planStack(dir, "p");
     } finally {
-        installTestMocks();
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 

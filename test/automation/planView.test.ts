@@ -1,16 +1,12 @@
 import * as assert from "assert";
-import * as path from "path";
-import { StackPlan, formatPlan, planStack } from "../../automation/plan";
-import { installTestMocks } from "../support/mocks";
-
-const ROOT = path.join(__dirname, "..", "..");
+import { StackPlan, formatPlan } from "../../automation/plan";
+import { shippedDevPlan } from "../support/plans";
 
 describe("automation/planView: the shipped dev stack as a reviewer reads it", () => {
     let plan: StackPlan;
     let text: string;
     before(async () => {
-        plan = await planStack(ROOT, "dev");
-        installTestMocks();
+        plan = await shippedDevPlan();
         text = formatPlan(plan);
     });
 

@@ -37,7 +37,12 @@ describe("config/schema: the editor schema for stack files", () => {
         assert.deepStrictEqual(onDisk, stackFileSchema());
     });
 
-    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(onDisk);
+    // Unoptimised generated code validates the same, and compiles in half the time.
+    const validate = new Ajv2020({
+        allErrors: true,
+        strict: false,
+        code: { optimize: false },
+    }).compile(onDisk);
     for (const stack of discoverStacks(ROOT)) {
         const file = `Pulumi.${stack}.yaml`;
         const text = fs.readFileSync(path.join(ROOT, file), "utf8");
