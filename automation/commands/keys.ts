@@ -2,8 +2,10 @@
  * The two-slot access key rotation as two guided commands. `rotate-keys` adds a slot to the user's
  * `accessKeys` in Pulumi.<stack>.yaml, runs `up` for that stack (preview, guard, review, one
  * question), writes only the new key encrypted to --recipient and prints the `retire-key` command.
- * `retire-key` asks IAM whether the old key is still in use, removes its slot and runs `up`, which
- * deletes it. Either puts the stack file back exactly as it was when `up` fails or is declined.
+ * `retire-key` asks IAM whether the old key is still in use, unprotects that key in state when
+ * protectFromDeletion protects it, removes its slot and runs `up`, which deletes it. Either puts the
+ * stack file back exactly as it was when `up` fails or is declined, and retire-key protects the key
+ * again.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -188,6 +188,34 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
         });
     });
 
+    describe("a retire-key stopped hard", () => {
+        it("leaves a key unprotected in state that the next up protects again", async () => {
+            const old = (await state()).find((r) =>
+                r.urn.endsWith("::ssm-access-dev-users-key-dev-admin-2026-11"),
+            );
+            assert.ok(old);
+            const unprotect = await sb.pulumi(
+                "state",
+                "unprotect",
+                "--yes",
+                "--stack",
+                "dev",
+                old.urn,
+            );
+            assert.strictEqual(unprotect.code, 0, unprotect.stderr);
+            assert.deepStrictEqual(await adminKeys(), [
+                ["2026-11", false],
+                [slot, true],
+            ]);
+            const up = await sb.driver("up", "--env", "dev", "--yes");
+            assert.strictEqual(up.code, 0, up.stderr);
+            assert.deepStrictEqual(await adminKeys(), [
+                ["2026-11", true],
+                [slot, true],
+            ]);
+        });
+    });
+
     describe("retire-key --force", () => {
         let run: Awaited<ReturnType<Sandbox["driver"]>>;
         before(async () => {
