@@ -13,7 +13,15 @@ import {
 } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
 import { DriverError, isLockError, lockAdvice, lockHolder, staleLockRemoval } from "./errors";
-import { Command, OpOptions, OpResult, StackEngine, Step, changesFrom } from "./stackEngine";
+import {
+    Command,
+    OpOptions,
+    OpResult,
+    StackEngine,
+    StateResource,
+    Step,
+    changesFrom,
+} from "./stackEngine";
 import { ResourceChange, driftChange, resourceChange, warningFrom } from "./engineEvents";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
 import { PendingCreate, pendingCreatesOf } from "./pending";
@@ -247,23 +255,61 @@ export class PulumiEngine implements StackEngine {
         return pendingCreatesOf((await stack.exportStack()).deployment);
     }
 
-    async outputs(name: string): Promise<Record<string, unknown>> {
+    /**
+     * Runs the workspace's CLI for one stack with the workspace's environment. The Automation API
+     * keeps its own runner internal (@pulumi/pulumi 3.248 automation/cmd.js: PulumiCommand.run is
+     * `@internal`), so the public path of its CLI is run here.
+     */
+    private async runCli(name: string, args: string[]): Promise<string> {
         const stack = await this.stack(name);
-        // The CLI's own masking covers secrets nested inside an output (e.g. one user's key).
         const cli = (stack.workspace as LocalWorkspace).pulumiCommand.command;
-        const { stdout } = await execFileAsync(
-            cli,
-            ["stack", "output", "--json", "--stack", name],
-            {
-                cwd: this.projectDir,
-                env: {
-                    ...this.env,
-                    PULUMI_BACKEND_URL: this.backend.url,
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
+        try {
+            const { stdout } = await execFileAsync(
+                cli,
+                [...args, "--stack", name, "--non-interactive"],
+                {
+                    cwd: this.projectDir,
+                    env: {
+                        ...this.env,
+                        PULUMI_BACKEND_URL: this.backend.url,
+                        PULUMI_SKIP_UPDATE_CHECK: "true",
+                    },
+                    maxBuffer: 64 * 1024 * 1024,
                 },
-                maxBuffer: 64 * 1024 * 1024,
-            },
+            );
+            return stdout;
+        } catch (err) {
+            const { stderr, message } = err as { stderr?: string; message: string };
+            throw new Error(`pulumi ${args.slice(0, 2).join(" ")}: ${(stderr || message).trim()}`);
+        }
+    }
+
+    async stateResources(name: string): Promise<StateResource[]> {
+        // Without --show-secrets: the state's secrets stay ciphertext.
+        const exported = JSON.parse(await this.runCli(name, ["stack", "export"])) as {
+            deployment?: {
+                resources?: { urn: string; type: string; protect?: boolean; delete?: boolean }[];
+            };
+        };
+        // Left out as `pulumi state unprotect` leaves them (pulumi/pulumi
+        // pkg/cmd/pulumi/state/state_unprotect.go, unprotectResourcesInSnapshot: `!res.Delete`).
+        return (exported.deployment?.resources ?? [])
+            .filter((r) => !r.delete)
+            .map((r) => ({ urn: r.urn, type: r.type, protect: r.protect === true }));
+    }
+
+    async setProtect(name: string, urn: string, protect: boolean): Promise<void> {
+        // The CLI's own state edit, on exactly this URN (pulumi/pulumi pkg/cmd/pulumi/state/
+        // state_protect.go and state_unprotect.go: set or clear `Protect`, save the snapshot),
+        // rather than exporting, editing and importing the whole state.
+        await this.keepStackFile(name, () =>
+            this.runCli(name, ["state", protect ? "protect" : "unprotect", urn, "--yes"]),
         );
+    }
+
+    async outputs(name: string): Promise<Record<string, unknown>> {
+        // The CLI's own masking covers secrets nested inside an output (e.g. one user's key).
+        const stdout = await this.runCli(name, ["stack", "output", "--json"]);
         return JSON.parse(stdout) as Record<string, unknown>;
     }
 

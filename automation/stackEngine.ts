@@ -40,12 +40,24 @@ export interface OpOptions {
     onStep(step: Step): void;
 }
 
+/** One resource in a stack's state. */
+export interface StateResource {
+    urn: string;
+    type: string;
+    /** The state's `protect` flag: the engine refuses to delete the resource while it is set. */
+    protect: boolean;
+}
+
 export interface StackEngine {
     run(command: Command, stack: string, opts: OpOptions): Promise<OpResult>;
     /** Creates an earlier update started and never finished (from the exported state). */
     pendingCreates(stack: string): Promise<PendingCreate[]>;
     /** The command that removes the stack's stale locks in the backend in use. */
     staleLockRemoval(stack: string): string;
+    /** The resources in the stack's state, those pending deletion left out; secrets stay encrypted. */
+    stateResources(stack: string): Promise<StateResource[]>;
+    /** Sets or clears one resource's `protect` flag in the state, changing nothing else. */
+    setProtect(stack: string, urn: string, protect: boolean): Promise<void>;
     /** Stack outputs with secrets masked by the engine ("[secret]"). */
     outputs(stack: string): Promise<Record<string, unknown>>;
     /** Stack outputs with secrets in plaintext: for export-keys only, never printed. */

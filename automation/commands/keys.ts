@@ -2,8 +2,10 @@
  * The two-slot access key rotation as two guided commands. `rotate-keys` adds a slot to the user's
  * `accessKeys` in Pulumi.<stack>.yaml, runs `up` for that stack (preview, guard, review, one
  * question), writes only the new key encrypted to --recipient and prints the `retire-key` command.
- * `retire-key` asks IAM whether the old key is still in use, removes its slot and runs `up`, which
- * deletes it. Either puts the stack file back exactly as it was when `up` fails or is declined.
+ * `retire-key` asks IAM whether the old key is still in use, unprotects that key in state when
+ * protectFromDeletion protects it, removes its slot and runs `up`, which deletes it. Either puts the
+ * stack file back exactly as it was when `up` fails or is declined, and retire-key protects the key
+ * again.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,7 +16,7 @@ import { urnName } from "../guard";
 import { UserSlots, userSlots } from "../keySlots";
 import { awsTarget, retireVerdict } from "../keyUsage";
 import { restoreStackFile } from "../stackFile";
-import { Step } from "../stackEngine";
+import { StackEngine, Step } from "../stackEngine";
 import type { StackOutputValues } from "../../program";
 import { accessKeyName } from "../../components/runCommandUsers";
 import { CliDeps, EXIT, Emit } from "./context";
@@ -195,6 +197,62 @@ function keyIdOf(users: UsersOutput | undefined, user: string, slot: string, sta
     return id;
 }
 
+/**
+ * Clears the `protect` flag of the retired key in the stack's state, so the engine lets `up`
+ * delete it: protectFromDeletion (components/runCommandUsers.ts) sets it, and the engine refuses
+ * at the preview to delete a protected resource. Returns the key's URN when it was protected (to
+ * re-protect it unless the deletion is applied), else undefined. Touches nothing else.
+ */
+async function unprotectRetired(
+    engine: StackEngine,
+    stack: string,
+    retired: string,
+    c: { user: string; slot: string; f: { name: string }; deps: CliDeps },
+): Promise<string | undefined> {
+    const key = (await engine.stateResources(stack)).find(
+        (r) => r.type === ACCESS_KEY && urnName(r.urn) === retired,
+    );
+    if (!key) {
+        throw new DriverError(
+            `the state of stack "${stack}" has no access key ${retired} (slot ${c.slot} of "${c.user}"), so there is no key to retire: ` +
+                `run preview --env ${stack} to see where the stack stands (if the key is gone already, remove the slot from ${c.f.name} by hand and run up). Nothing was changed.`,
+        );
+    }
+    if (!key.protect) {
+        return undefined;
+    }
+    c.deps.stderr.write(
+        `retire-key: unprotecting the old key ${key.urn} for its deletion; re-protected if nothing is applied.\n`,
+    );
+    try {
+        await engine.setProtect(stack, key.urn, false);
+    } catch (err) {
+        throw new DriverError(
+            `unprotecting the old key ${key.urn} failed (${(err as Error).message}). Nothing was changed.`,
+        );
+    }
+    return key.urn;
+}
+
+/** Sets the retired key's `protect` flag again after an `up` that was not applied. */
+async function reprotect(engine: StackEngine, stack: string, urn: string, deps: CliDeps) {
+    const byHand = `pulumi state protect --yes --stack ${stack} '${urn}'`;
+    try {
+        if (!(await engine.stateResources(stack)).some((r) => r.urn === urn)) {
+            deps.stderr.write(
+                `retire-key: the old key ${urn} is no longer in the state (up deleted it before it stopped): nothing to re-protect.\n`,
+            );
+            return;
+        }
+        await engine.setProtect(stack, urn, true);
+        deps.stderr.write(`retire-key: the old key ${urn} is protected again.\n`);
+    } catch (err) {
+        deps.stderr.write(
+            `retire-key: re-protecting the old key failed (${(err as Error).message}): run ${byHand}, or up, which protects it again.\n`,
+        );
+    }
+}
+
 export async function retireKey(
     stack: string,
     args: CliArgs,
@@ -264,7 +322,17 @@ export async function retireKey(
     const retired = accessKeyName(`ssm-access-${stack}-users`, user, slot);
     const expected = (s: Step) =>
         s.type === ACCESS_KEY && s.op === "delete" && urnName(s.urn) === retired;
-    const { code, up } = await applyEdit(stack, f, edited, args, deps, expected);
+    const engine = deps.engine(args);
+    const unprotected = await unprotectRetired(engine, stack, retired, { user, slot, f, deps });
+    let code: number = EXIT.failed;
+    let up: unknown;
+    try {
+        ({ code, up } = await applyEdit(stack, f, edited, args, deps, expected));
+    } finally {
+        if (unprotected && code !== EXIT.ok) {
+            await reprotect(engine, stack, unprotected, deps);
+        }
+    }
     if (args.json) {
         emit({
             command: "retire-key",

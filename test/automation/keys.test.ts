@@ -35,6 +35,9 @@ const OLD_SECRET = randomBytes(30).toString("base64");
 const KEY_URN = (user: string, slot: string) =>
     `urn:pulumi:dev::ssm-access::ssm-access:users:RunCommandUsers$aws:iam/accessKey:AccessKey::ssm-access-dev-users-key-${user}-${slot}`;
 
+const OLD_UNPROTECT = `unprotect dev ${KEY_URN("bob", "2026-05")}`;
+const OLD_PROTECT = `protect dev ${KEY_URN("bob", "2026-05")}`;
+
 const AFTER_UP = {
     runCommandUsers: {
         alice: {
@@ -61,7 +64,22 @@ const MASKED = {
 
 type Up = (cmd: Command, opts: OpOptions) => Promise<OpResult>;
 
-/** The fake engine, with bob's outputs as `outputs` shows them, recording the stack file at preview. */
+/** The state's access keys, protected as protectFromDeletion (the default) leaves them. */
+const STATE = (protect = true) =>
+    [
+        ["alice", "2026-05"],
+        ["bob", "2026-05"],
+        ["bob", "2026-11"],
+    ].map(([user, slot]) => ({
+        urn: KEY_URN(user, slot),
+        type: "aws:iam/accessKey:AccessKey",
+        protect,
+    }));
+
+/**
+ * The fake engine, with bob's outputs as `outputs` shows them and the keys in its state,
+ * recording the stack file at preview.
+ */
 class KeysEngine extends FakeEngine {
     fileAtPreview = "";
     constructor(
@@ -84,14 +102,19 @@ class KeysEngine extends FakeEngine {
             },
             { dev: AFTER_UP },
         );
+        this.state.dev = STATE();
     }
     async outputs(): Promise<Record<string, unknown>> {
         return MASKED;
     }
 }
 
-function fakeIam(lastUse: LastUse, created = new Date("2026-11-20T10:00:00Z")) {
-    const asked: { targets: AwsTarget[]; calls: string[] } = { targets: [], calls: [] };
+function fakeIam(
+    lastUse: LastUse,
+    created = new Date("2026-11-20T10:00:00Z"),
+    calls: string[] = [],
+) {
+    const asked: { targets: AwsTarget[]; calls: string[] } = { targets: [], calls };
     const keyUsage = async (target: AwsTarget): Promise<KeyUsage> => {
         asked.targets.push(target);
         return {
@@ -360,7 +383,7 @@ describe("automation/commands/keys", () => {
             const code = await main(retire(), withDeps(engine, { keyUsage: iam.keyUsage }));
             assert.deepStrictEqual(
                 [code, engine.fileAtPreview, fs.readFileSync(stackFile, "utf8"), engine.calls],
-                [EXIT.ok, RETIRED, RETIRED, ["preview dev", "up dev"]],
+                [EXIT.ok, RETIRED, RETIRED, [OLD_UNPROTECT, "preview dev", "up dev"]],
             );
         });
 
@@ -381,12 +404,12 @@ describe("automation/commands/keys", () => {
             const code = await main(retire(), d);
             assert.deepStrictEqual(
                 [code, fs.readFileSync(stackFile, "utf8"), engine.calls],
-                [EXIT.failed, FILE, ["preview dev"]],
+                [EXIT.failed, FILE, [OLD_UNPROTECT, "preview dev", OLD_PROTECT]],
             );
             assert.match(d.err.text, /ssm-access-dev-users-key-alice-2026-05/);
         });
 
-        it("refuses while IAM shows the old key used since the new one was created", async () => {
+        it("refuses, unprotecting nothing, while IAM shows the old key used since the new one was created", async () => {
             const engine = new KeysEngine(dir);
             const d = withDeps(engine, {
                 keyUsage: fakeIam({
@@ -429,6 +452,176 @@ describe("automation/commands/keys", () => {
                 d.err.text,
                 /asking http:\/\/127.0.0.1:5000 about the access keys of "bob" failed \(Could not load credentials from any providers\): check the AWS credentials .* or pass --force/,
             );
+        });
+
+        describe("with the old key protected in state (protectFromDeletion)", () => {
+            const deleteOld = [
+                {
+                    op: "delete",
+                    urn: KEY_URN("bob", "2026-05"),
+                    type: "aws:iam/accessKey:AccessKey",
+                },
+            ];
+
+            it("unprotects exactly the old key, after IAM's verdict and before the preview", async () => {
+                const engine = new KeysEngine(dir, undefined, deleteOld);
+                const iam = fakeIam(
+                    { date: new Date("2026-11-19T08:00:00Z") },
+                    undefined,
+                    engine.calls,
+                );
+                const d = withDeps(engine, { keyUsage: iam.keyUsage });
+                const code = await main(retire(), d);
+                assert.deepStrictEqual(
+                    [code, engine.calls],
+                    [
+                        EXIT.ok,
+                        [
+                            "ListAccessKeys bob",
+                            "GetAccessKeyLastUsed AKIABOBOLD000000001",
+                            OLD_UNPROTECT,
+                            "preview dev",
+                            "up dev",
+                        ],
+                    ],
+                );
+            });
+
+            it("says so on stderr, with the key's URN", async () => {
+                const d = withDeps(new KeysEngine(dir, undefined, deleteOld));
+                await main(retire(["--force"]), d);
+                assert.ok(
+                    d.err.text.includes(
+                        `retire-key: unprotecting the old key ${KEY_URN("bob", "2026-05")} for its deletion; re-protected if nothing is applied.\n`,
+                    ),
+                );
+            });
+
+            const unapplied: {
+                what: string;
+                up?: Up;
+                steps?: OpResult["steps"];
+                tty?: boolean;
+            }[] = [
+                { what: "when the apply is declined", tty: true },
+                {
+                    what: "when the guard refuses the preview",
+                    steps: [
+                        ...deleteOld,
+                        {
+                            op: "delete",
+                            urn: KEY_URN("alice", "2026-05"),
+                            type: "aws:iam/accessKey:AccessKey",
+                        },
+                    ],
+                },
+                {
+                    what: "when the apply fails",
+                    up: async () => {
+                        throw new Error("AccessDenied: iam:DeleteAccessKey");
+                    },
+                },
+            ];
+            for (const c of unapplied) {
+                it(`re-protects it and puts the file back ${c.what}`, async () => {
+                    const engine = new KeysEngine(dir, c.up, c.steps ?? deleteOld);
+                    const d = withDeps(engine, { stdinIsTTY: c.tty ?? false });
+                    const code = await main(
+                        retire(["--force"]).filter((a) => !(c.tty && a === "--yes")),
+                        d,
+                    );
+                    assert.deepStrictEqual(
+                        [
+                            code,
+                            fs.readFileSync(stackFile, "utf8"),
+                            engine.calls.filter((x) => /protect/.test(x)),
+                            engine.state.dev,
+                        ],
+                        [EXIT.failed, FILE, [OLD_UNPROTECT, OLD_PROTECT], STATE()],
+                    );
+                });
+            }
+
+            it("re-protects nothing when the failed apply deleted the key already", async () => {
+                const engine: KeysEngine = new KeysEngine(
+                    dir,
+                    async () => {
+                        engine.state.dev = engine.state.dev.filter(
+                            (r) => r.urn !== KEY_URN("bob", "2026-05"),
+                        );
+                        throw new Error("the update was interrupted");
+                    },
+                    deleteOld,
+                );
+                const d = withDeps(engine);
+                const code = await main(retire(["--force"]), d);
+                assert.deepStrictEqual(
+                    [code, engine.calls.filter((x) => /protect/.test(x))],
+                    [EXIT.failed, [OLD_UNPROTECT]],
+                );
+                assert.match(
+                    d.err.text,
+                    /the old key \S+key-bob-2026-05 is no longer in the state \(up deleted it before it stopped\): nothing to re-protect/,
+                );
+            });
+
+            it("names the command to run when re-protecting fails", async () => {
+                const engine = new KeysEngine(dir, async () => {
+                    throw new Error("AccessDenied: iam:DeleteAccessKey");
+                });
+                engine.setProtect = async (_stack, urn, protect) => {
+                    engine.calls.push(`${protect ? "protect" : "unprotect"} dev ${urn}`);
+                    if (protect) {
+                        throw new Error("the backend is unreachable");
+                    }
+                };
+                const d = withDeps(engine);
+                await main(retire(["--force"]), d);
+                assert.ok(
+                    d.err.text.includes(
+                        `retire-key: re-protecting the old key failed (the backend is unreachable): run pulumi state protect --yes --stack dev '${KEY_URN("bob", "2026-05")}', or up, which protects it again.\n`,
+                    ),
+                );
+            });
+
+            it("edits no state of a key protectFromDeletion: false left unprotected", async () => {
+                const engine = new KeysEngine(dir, undefined, deleteOld);
+                engine.state.dev = STATE(false);
+                const code = await main(retire(["--force"]), withDeps(engine));
+                assert.deepStrictEqual([code, engine.calls], [EXIT.ok, ["preview dev", "up dev"]]);
+            });
+
+            it("refuses, changing nothing, when the old key is not in the state", async () => {
+                const engine = new KeysEngine(dir);
+                engine.state.dev = STATE().filter((r) => r.urn !== KEY_URN("bob", "2026-05"));
+                const d = withDeps(engine);
+                const code = await main(retire(["--force"]), d);
+                assert.deepStrictEqual(
+                    [code, fs.readFileSync(stackFile, "utf8"), engine.calls],
+                    [EXIT.failed, FILE, []],
+                );
+                assert.match(
+                    d.err.text,
+                    /the state of stack "dev" has no access key ssm-access-dev-users-key-bob-2026-05 \(slot 2026-05 of "bob"\), so there is no key to retire: run preview --env dev .* Nothing was changed/,
+                );
+            });
+
+            it("refuses, changing nothing, when unprotecting fails", async () => {
+                const engine = new KeysEngine(dir);
+                engine.setProtect = async () => {
+                    throw new Error("pulumi state unprotect: error: the stack is locked");
+                };
+                const d = withDeps(engine);
+                const code = await main(retire(["--force"]), d);
+                assert.deepStrictEqual(
+                    [code, fs.readFileSync(stackFile, "utf8"), engine.calls],
+                    [EXIT.failed, FILE, []],
+                );
+                assert.match(
+                    d.err.text,
+                    /unprotecting the old key \S+key-bob-2026-05 failed \(pulumi state unprotect: error: the stack is locked\)\. Nothing was changed/,
+                );
+            });
         });
 
         describe("refuses before anything changes", () => {

@@ -12,6 +12,7 @@ import {
     OpOptions,
     OpResult,
     StackEngine,
+    StateResource,
     emptyChanges,
 } from "../../automation/stackEngine";
 
@@ -52,6 +53,22 @@ export class FakeEngine implements StackEngine {
     }
     staleLockRemoval(stack: string): string {
         return `rm /state/.pulumi/locks/organization/ssm-access/${stack}/*.json`;
+    }
+
+    /** The state's resources per stack, as a test sets them; setProtect edits them. */
+    readonly state: Record<string, StateResource[]> = {};
+    async stateResources(stack: string): Promise<StateResource[]> {
+        return (this.state[stack] ?? []).map((r) => ({ ...r }));
+    }
+    /** Recorded in `calls` as "protect STACK URN" or "unprotect STACK URN". */
+    async setProtect(stack: string, urn: string, protect: boolean): Promise<void> {
+        this.calls.push(`${protect ? "protect" : "unprotect"} ${stack} ${urn}`);
+        const found = this.state[stack]?.find((r) => r.urn === urn);
+        if (!found) {
+            // The CLI's words (pulumi/pulumi pkg/cmd/pulumi/state/state_unprotect.go).
+            throw new Error(`No such resource "${urn}" exists in the current state`);
+        }
+        found.protect = protect;
     }
     async outputs(stack: string): Promise<Record<string, unknown>> {
         return { stack, secretThing: "[secret]" };
