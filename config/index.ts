@@ -11,7 +11,8 @@ import { z } from "zod";
 import { ConfigError, PROJECT, SECRET_VALUE, closest, problemLines, show } from "./problems";
 import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
 import { RelaunchEntry } from "./relaunch";
-import { allowedRegionsProblem, operatorAccessOf, pgpKey } from "./runCommand";
+import { pgpKey } from "./pgp";
+import { allowedRegionsProblem, operatorAccessOf } from "./runCommand";
 import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
 export { ConfigError, PROJECT };

@@ -102,7 +102,7 @@ async function applyEdit(
     return { code, up };
 }
 
-/** The armored recipient key, checked as pgpPublicKey is (config/runCommand.ts, pgpKey). */
+/** The armored recipient key, checked as pgpPublicKey is (config/pgp.ts, pgpKey). */
 async function recipientKey(file: string): Promise<string> {
     let armored: string;
     try {
@@ -117,7 +117,7 @@ async function recipientKey(file: string): Promise<string> {
             `--recipient "${file}" is a PRIVATE key: give the recipient's public key (gpg --export --armor KEYID), and keep the private one to yourself`,
         );
     }
-    const { pgpKey } = await import("../../config/runCommand");
+    const { pgpKey } = await import("../../config/pgp");
     const checked = await pgpKey(armored);
     if ("problem" in checked) {
         const problem = checked.problem.replace("paste the output of", "give a file holding");
