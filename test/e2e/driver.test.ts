@@ -53,6 +53,28 @@ describe("driver: three stacks in parallel", () => {
             assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
         }
     });
+
+    it("leaves all three in one account side by side, no name shared, each as declared", async () => {
+        const account = new Account(sb);
+        const regions: Record<string, string> = {
+            dev: "us-east-1",
+            staging: "eu-west-1",
+            prod: "us-west-2",
+        };
+        for (const [stack, region] of Object.entries(regions)) {
+            await account.assertMatches(await stateOf(sb, stack), region);
+        }
+        const { groups } = await account.names();
+        assert.deepStrictEqual(groups, [
+            "ssm-access-dev-admin",
+            "ssm-access-dev-operator",
+            "ssm-access-dev-read-only",
+            "ssm-access-prod-admin",
+            "ssm-access-prod-read-only",
+            "ssm-access-staging-admin",
+            "ssm-access-staging-operator",
+        ]);
+    });
 });
 
 describe("driver: review before apply", () => {

@@ -188,7 +188,7 @@ export class StandInAws implements provider.Provider {
                     ? { user: props.user, pgp: Boolean(props.pgpKey) }
                     : props,
         });
-        const id = await handler(type).create(this.aws, props);
+        const id = await worded("creating", type, name, handler(type).create(this.aws, props));
         const outs = await this.state(type, id, props, {});
         if (!outs) {
             throw new Error(`${type} ${id} was created but AWS does not find it`);
@@ -214,7 +214,10 @@ export class StandInAws implements provider.Provider {
         const props = unwrap(news);
         const previous = unwrap(olds);
         record({ method: "update", type, name, inputs: props });
-        await handler(type).update?.(this.aws, id, previous, props);
+        const update = handler(type).update;
+        if (update) {
+            await worded("updating", type, name, update(this.aws, id, previous, props));
+        }
         const outs = await this.state(type, id, props, previous);
         if (!outs) {
             throw new Error(`${type} ${id} does not exist`);
@@ -225,7 +228,7 @@ export class StandInAws implements provider.Provider {
     async delete(id: string, urn: string, props: Props): Promise<void> {
         const { type, name } = parseUrn(urn);
         record({ method: "delete", type, name });
-        await handler(type).delete(this.aws, id, unwrap(props));
+        await worded("deleting", type, name, handler(type).delete(this.aws, id, unwrap(props)));
     }
 
     async invoke(token: string, inputs: Props): Promise<provider.InvokeResult> {
@@ -244,6 +247,15 @@ export class StandInAws implements provider.Provider {
         } catch (err) {
             return { failures: [{ property: "", reason: awsMessage(err) }] };
         }
+    }
+}
+
+/** An AWS call's failure as the provider reports it: what it was doing, then "Code: message". */
+async function worded<T>(doing: string, type: string, name: string, call: Promise<T>): Promise<T> {
+    try {
+        return await call;
+    } catch (err) {
+        throw new Error(`${doing} ${type} (${name}): ${awsMessage(err)}`);
     }
 }
 
