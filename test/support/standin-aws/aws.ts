@@ -9,11 +9,6 @@
  * The stand-in talks only to the endpoints it is given: a call to a service without one fails,
  * so a test can never reach AWS.
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { IAMClient } from "@aws-sdk/client-iam";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 export type Service = "iam" | "ec2" | "ssm" | "sts" | "kms";
 
@@ -62,13 +57,7 @@ export function partitionOf(region: string): { partition: string; dnsSuffix: str
 }
 
 export class Aws {
-    private clients: {
-        iam?: IAMClient;
-        ec2?: EC2Client;
-        ssm?: SSMClient;
-        sts?: STSClient;
-        kms?: KMSClient;
-    } = {};
+    private clients = new Map<Service, unknown>();
     private account?: Promise<string>;
 
     constructor(readonly settings: Settings) {}
@@ -81,7 +70,7 @@ export class Aws {
         return partitionOf(this.region).partition;
     }
 
-    private config(service: Service) {
+    config(service: Service) {
         const endpoint = this.settings.endpoints[service];
         if (!endpoint) {
             throw new Error(
@@ -99,24 +88,15 @@ export class Aws {
         };
     }
 
-    iam(): IAMClient {
-        return (this.clients.iam ??= new IAMClient(this.config("iam")));
-    }
-
-    ec2(): EC2Client {
-        return (this.clients.ec2 ??= new EC2Client(this.config("ec2")));
-    }
-
-    ssm(): SSMClient {
-        return (this.clients.ssm ??= new SSMClient(this.config("ssm")));
-    }
-
-    sts(): STSClient {
-        return (this.clients.sts ??= new STSClient(this.config("sts")));
-    }
-
-    kms(): KMSClient {
-        return (this.clients.kms ??= new KMSClient(this.config("kms")));
+    /**
+     * The SDK client for a service, made once. Each service module loads its own SDK package, so
+     * a provider process serving only IAM never loads EC2's (about 0.2 s of CPU each).
+     */
+    client<T>(service: Service, make: new (config: ReturnType<Aws["config"]>) => T): T {
+        if (!this.clients.has(service)) {
+            this.clients.set(service, new make(this.config(service)));
+        }
+        return this.clients.get(service) as T;
     }
 
     /**
@@ -132,8 +112,9 @@ export class Aws {
         return this.account;
     }
 
-    callerIdentity() {
-        return this.sts().send(new GetCallerIdentityCommand({}));
+    async callerIdentity() {
+        const sts = await import("@aws-sdk/client-sts");
+        return this.client("sts", sts.STSClient).send(new sts.GetCallerIdentityCommand({}));
     }
 }
 

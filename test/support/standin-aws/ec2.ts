@@ -4,10 +4,12 @@
  * (internal/service/ec2/, kms/, sts/).
  */
 import * as ec2 from "@aws-sdk/client-ec2";
-import { DescribeKeyCommand } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { Aws, awsCode, notFound, tagList, tagMap } from "./aws";
 import { Handler, Invoke, Props, changed } from "./handler";
 import { afterRunInstances } from "./notInMoto";
+
+const ec2Of = (aws: Aws) => aws.client("ec2", ec2.EC2Client);
 
 const NO_IMAGE = ["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 const NO_INSTANCE = ["InvalidInstanceID.NotFound"];
@@ -25,7 +27,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 
 async function describeImage(aws: Aws, id: string): Promise<ec2.Image | undefined> {
     try {
-        const out = await aws.ec2().send(new ec2.DescribeImagesCommand({ ImageIds: [id] }));
+        const out = await ec2Of(aws).send(new ec2.DescribeImagesCommand({ ImageIds: [id] }));
         const image = out.Images?.[0];
         return image && image.State !== "deregistered" ? image : undefined;
     } catch (err) {
@@ -65,13 +67,13 @@ async function deleteImage(aws: Aws, id: string): Promise<void> {
     if (!image) {
         return;
     }
-    await aws.ec2().send(new ec2.DeregisterImageCommand({ ImageId: id }));
+    await ec2Of(aws).send(new ec2.DeregisterImageCommand({ ImageId: id }));
     for (const b of image.BlockDeviceMappings ?? []) {
         if (b.Ebs?.SnapshotId) {
             try {
-                await aws
-                    .ec2()
-                    .send(new ec2.DeleteSnapshotCommand({ SnapshotId: b.Ebs.SnapshotId }));
+                await ec2Of(aws).send(
+                    new ec2.DeleteSnapshotCommand({ SnapshotId: b.Ebs.SnapshotId }),
+                );
             } catch (err) {
                 if (awsCode(err) !== "InvalidSnapshot.NotFound") {
                     throw err;
@@ -98,7 +100,7 @@ async function waitAvailable(aws: Aws, id: string): Promise<void> {
 const amiFromInstance: Handler = {
     forceNew: ["sourceInstanceId", "snapshotWithoutReboot", "name", "description"],
     async create(aws, p) {
-        const out = await aws.ec2().send(
+        const out = await ec2Of(aws).send(
             new ec2.CreateImageCommand({
                 InstanceId: p.sourceInstanceId,
                 Name: p.name,
@@ -119,7 +121,7 @@ const amiFromInstance: Handler = {
 const amiCopy: Handler = {
     forceNew: ["sourceAmiId", "sourceAmiRegion", "kmsKeyId", "encrypted", "name", "description"],
     async create(aws, p) {
-        const out = await aws.ec2().send(
+        const out = await ec2Of(aws).send(
             new ec2.CopyImageCommand({
                 SourceImageId: p.sourceAmiId,
                 SourceRegion: p.sourceAmiRegion,
@@ -130,11 +132,9 @@ const amiCopy: Handler = {
             }),
         );
         if (p.tags) {
-            await aws
-                .ec2()
-                .send(
-                    new ec2.CreateTagsCommand({ Resources: [out.ImageId!], Tags: tagList(p.tags) }),
-                );
+            await ec2Of(aws).send(
+                new ec2.CreateTagsCommand({ Resources: [out.ImageId!], Tags: tagList(p.tags) }),
+            );
         }
         await waitAvailable(aws, out.ImageId!);
         return out.ImageId!;
@@ -151,7 +151,7 @@ async function retagImage(aws: Aws, id: string, olds: Props, news: Props): Promi
     }
     const removed = Object.keys(olds.tags ?? {}).filter((k) => !(k in (news.tags ?? {})));
     if (removed.length > 0) {
-        await aws.ec2().send(
+        await ec2Of(aws).send(
             new ec2.DeleteTagsCommand({
                 Resources: [id],
                 Tags: removed.map((Key) => ({ Key })),
@@ -159,15 +159,15 @@ async function retagImage(aws: Aws, id: string, olds: Props, news: Props): Promi
         );
     }
     if (Object.keys(news.tags ?? {}).length > 0) {
-        await aws
-            .ec2()
-            .send(new ec2.CreateTagsCommand({ Resources: [id], Tags: tagList(news.tags) }));
+        await ec2Of(aws).send(
+            new ec2.CreateTagsCommand({ Resources: [id], Tags: tagList(news.tags) }),
+        );
     }
 }
 
 async function describeInstance(aws: Aws, id: string): Promise<ec2.Instance | undefined> {
     try {
-        const out = await aws.ec2().send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] }));
+        const out = await ec2Of(aws).send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] }));
         return out.Reservations?.[0]?.Instances?.[0];
     } catch (err) {
         if (notFound(err, ...NO_INSTANCE)) {
@@ -182,9 +182,9 @@ async function attribute(
     id: string,
     name: ec2.InstanceAttributeName,
 ): Promise<ec2.DescribeInstanceAttributeCommandOutput> {
-    return aws
-        .ec2()
-        .send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: name }));
+    return ec2Of(aws).send(
+        new ec2.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: name }),
+    );
 }
 
 /** T-family types have CPU credits; the provider reads them only for those. */
@@ -211,9 +211,9 @@ async function instanceAttributes(
         attribute(aws, id, "disableApiStop"),
         withUserData ? attribute(aws, id, "userData") : undefined,
         burstable(i.InstanceType)
-            ? aws
-                  .ec2()
-                  .send(new ec2.DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }))
+            ? ec2Of(aws).send(
+                  new ec2.DescribeInstanceCreditSpecificationsCommand({ InstanceIds: [id] }),
+              )
             : undefined,
     ]);
     const cpuCredits = credits?.InstanceCreditSpecifications?.[0]?.CpuCredits;
@@ -262,7 +262,7 @@ const instance: Handler = {
     async create(aws, p) {
         const groups: string[] | undefined = p.vpcSecurityGroupIds;
         const inInterface = p.subnetId && p.associatePublicIpAddress !== undefined;
-        const out = await aws.ec2().send(
+        const out = await ec2Of(aws).send(
             new ec2.RunInstancesCommand({
                 MinCount: 1,
                 MaxCount: 1,
@@ -310,7 +310,7 @@ const instance: Handler = {
             (await describeInstance(aws, id))?.State?.Name === "running" ? true : undefined,
         );
         if (p.sourceDestCheck === false) {
-            await aws.ec2().send(
+            await ec2Of(aws).send(
                 new ec2.ModifyInstanceAttributeCommand({
                     InstanceId: id,
                     SourceDestCheck: { Value: false },
@@ -330,7 +330,7 @@ const instance: Handler = {
     async update(aws, id, olds, news) {
         await retagImage(aws, id, olds, news);
         if (changed(olds, news, "iamInstanceProfile")) {
-            const found = await aws.ec2().send(
+            const found = await ec2Of(aws).send(
                 new ec2.DescribeIamInstanceProfileAssociationsCommand({
                     Filters: [{ Name: "instance-id", Values: [id] }],
                 }),
@@ -339,20 +339,20 @@ const instance: Handler = {
                 (a) => a.State === "associated",
             );
             if (association && news.iamInstanceProfile) {
-                await aws.ec2().send(
+                await ec2Of(aws).send(
                     new ec2.ReplaceIamInstanceProfileAssociationCommand({
                         AssociationId: association.AssociationId,
                         IamInstanceProfile: { Name: news.iamInstanceProfile },
                     }),
                 );
             } else if (association) {
-                await aws.ec2().send(
+                await ec2Of(aws).send(
                     new ec2.DisassociateIamInstanceProfileCommand({
                         AssociationId: association.AssociationId,
                     }),
                 );
             } else if (news.iamInstanceProfile) {
-                await aws.ec2().send(
+                await ec2Of(aws).send(
                     new ec2.AssociateIamInstanceProfileCommand({
                         InstanceId: id,
                         IamInstanceProfile: { Name: news.iamInstanceProfile },
@@ -365,7 +365,7 @@ const instance: Handler = {
             ["disableApiStop", "DisableApiStop"],
         ] as const) {
             if (changed(olds, news, key)) {
-                await aws.ec2().send(
+                await ec2Of(aws).send(
                     new ec2.ModifyInstanceAttributeCommand({
                         InstanceId: id,
                         [attr]: { Value: Boolean(news[key]) },
@@ -375,8 +375,7 @@ const instance: Handler = {
         }
     },
     async delete(aws, id, state) {
-        await aws
-            .ec2()
+        await ec2Of(aws)
             .send(
                 new ec2.ModifyInstanceAttributeCommand({
                     InstanceId: id,
@@ -385,8 +384,7 @@ const instance: Handler = {
             )
             .catch(() => undefined);
         if (state.disableApiStop) {
-            await aws
-                .ec2()
+            await ec2Of(aws)
                 .send(
                     new ec2.ModifyInstanceAttributeCommand({
                         InstanceId: id,
@@ -395,7 +393,7 @@ const instance: Handler = {
                 )
                 .catch(() => undefined);
         }
-        await aws.ec2().send(new ec2.TerminateInstancesCommand({ InstanceIds: [id] }));
+        await ec2Of(aws).send(new ec2.TerminateInstancesCommand({ InstanceIds: [id] }));
         await until(`instance ${id} to terminate`, async () => {
             const i = await describeInstance(aws, id);
             return !i || i.State?.Name === "terminated" ? true : undefined;
@@ -419,7 +417,7 @@ export const EC2_INVOKES: Record<string, Invoke> = {
      * returned no results"; user data in plain only with getUserData (else a hash).
      */
     async "aws:ec2/getInstance:getInstance"(aws, args) {
-        const out = await aws.ec2().send(
+        const out = await ec2Of(aws).send(
             new ec2.DescribeInstancesCommand({
                 InstanceIds: args.instanceId ? [args.instanceId] : undefined,
                 Filters: args.filters ? filters(args.filters) : undefined,
@@ -445,7 +443,7 @@ export const EC2_INVOKES: Record<string, Invoke> = {
     /** ec2_instances_data_source.go: DescribeInstances with the filters and instance-state-name. */
     async "aws:ec2/getInstances:getInstances"(aws, args) {
         const states: string[] = args.instanceStateNames ?? ["running"];
-        const out = await aws.ec2().send(
+        const out = await ec2Of(aws).send(
             new ec2.DescribeInstancesCommand({
                 Filters: [
                     { Name: "instance-state-name", Values: states },
@@ -464,7 +462,7 @@ export const EC2_INVOKES: Record<string, Invoke> = {
     },
     /** vpc_subnet_data_source.go: DescribeSubnets by id. */
     async "aws:ec2/getSubnet:getSubnet"(aws, args) {
-        const out = await aws.ec2().send(new ec2.DescribeSubnetsCommand({ SubnetIds: [args.id] }));
+        const out = await ec2Of(aws).send(new ec2.DescribeSubnetsCommand({ SubnetIds: [args.id] }));
         const s = out.Subnets?.[0];
         if (!s) {
             throw new Error("no matching EC2 Subnet found");
@@ -480,9 +478,9 @@ export const EC2_INVOKES: Record<string, Invoke> = {
     },
     /** vpc_security_groups_data_source.go: DescribeSecurityGroups with the filters. */
     async "aws:ec2/getSecurityGroups:getSecurityGroups"(aws, args) {
-        const out = await aws
-            .ec2()
-            .send(new ec2.DescribeSecurityGroupsCommand({ Filters: filters(args.filters) }));
+        const out = await ec2Of(aws).send(
+            new ec2.DescribeSecurityGroupsCommand({ Filters: filters(args.filters) }),
+        );
         const groups = out.SecurityGroups ?? [];
         return {
             id: aws.region,
@@ -496,8 +494,9 @@ export const EC2_INVOKES: Record<string, Invoke> = {
     },
     /** kms/key_data_source.go: DescribeKey (a key id, key ARN, alias name or alias ARN). */
     async "aws:kms/getKey:getKey"(aws, args) {
-        const k = (await aws.kms().send(new DescribeKeyCommand({ KeyId: args.keyId })))
-            .KeyMetadata!;
+        const k = (
+            await aws.client("kms", KMSClient).send(new DescribeKeyCommand({ KeyId: args.keyId }))
+        ).KeyMetadata!;
         return {
             id: k.KeyId,
             arn: k.Arn,
@@ -508,10 +507,5 @@ export const EC2_INVOKES: Record<string, Invoke> = {
             keyUsage: k.KeyUsage,
             awsAccountId: k.AWSAccountId,
         };
-    },
-    /** sts/caller_identity_data_source.go: GetCallerIdentity. */
-    async "aws:index/getCallerIdentity:getCallerIdentity"(aws) {
-        const c = await aws.callerIdentity();
-        return { id: c.Account, accountId: c.Account, arn: c.Arn, userId: c.UserId };
     },
 };

@@ -8,6 +8,8 @@ import { Aws, notFound, policyText, prefixedUniqueId, samePolicyOr, tagList, tag
 import { Handler, Invoke, Props, changed } from "./handler";
 import { rememberSecret } from "./log";
 
+const iamOf = (aws: Aws) => aws.client("iam", iam.IAMClient);
+
 const NO_SUCH = ["NoSuchEntityException", "NoSuchEntity"];
 
 async function gone<T>(call: Promise<T>): Promise<T | undefined> {
@@ -33,10 +35,10 @@ async function retag(
     }
     const removed = Object.keys(olds.tags ?? {}).filter((k) => !(k in (news.tags ?? {})));
     if (removed.length > 0) {
-        await aws.iam().send(untag(removed) as never);
+        await iamOf(aws).send(untag(removed) as never);
     }
     if (Object.keys(news.tags ?? {}).length > 0) {
-        await aws.iam().send(tag(tagList(news.tags)) as never);
+        await iamOf(aws).send(tag(tagList(news.tags)) as never);
     }
 }
 
@@ -44,7 +46,7 @@ async function retag(
 const role: Handler = {
     forceNew: ["name", "path"],
     async create(aws, p) {
-        await aws.iam().send(
+        await iamOf(aws).send(
             new iam.CreateRoleCommand({
                 RoleName: p.name,
                 Path: p.path,
@@ -58,7 +60,7 @@ const role: Handler = {
         return p.name;
     },
     async read(aws, id, state) {
-        const found = await gone(aws.iam().send(new iam.GetRoleCommand({ RoleName: id })));
+        const found = await gone(iamOf(aws).send(new iam.GetRoleCommand({ RoleName: id })));
         const r = found?.Role;
         return (
             r && {
@@ -79,7 +81,7 @@ const role: Handler = {
     },
     async update(aws, id, olds, news) {
         if (changed(olds, news, "assumeRolePolicy")) {
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.UpdateAssumeRolePolicyCommand({
                     RoleName: id,
                     PolicyDocument: news.assumeRolePolicy,
@@ -87,7 +89,7 @@ const role: Handler = {
             );
         }
         if (changed(olds, news, "description") || changed(olds, news, "maxSessionDuration")) {
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.UpdateRoleCommand({
                     RoleName: id,
                     Description: news.description,
@@ -97,16 +99,16 @@ const role: Handler = {
         }
         if (changed(olds, news, "permissionsBoundary")) {
             if (news.permissionsBoundary) {
-                await aws.iam().send(
+                await iamOf(aws).send(
                     new iam.PutRolePermissionsBoundaryCommand({
                         RoleName: id,
                         PermissionsBoundary: news.permissionsBoundary,
                     }),
                 );
             } else {
-                await aws
-                    .iam()
-                    .send(new iam.DeleteRolePermissionsBoundaryCommand({ RoleName: id }));
+                await iamOf(aws).send(
+                    new iam.DeleteRolePermissionsBoundaryCommand({ RoleName: id }),
+                );
             }
         }
         await retag(
@@ -121,11 +123,11 @@ const role: Handler = {
     // RemoveRoleFromInstanceProfile), then DeleteRole.
     async delete(aws, id) {
         const profiles = await gone(
-            aws.iam().send(new iam.ListInstanceProfilesForRoleCommand({ RoleName: id })),
+            iamOf(aws).send(new iam.ListInstanceProfilesForRoleCommand({ RoleName: id })),
         );
         for (const profile of profiles?.InstanceProfiles ?? []) {
             await gone(
-                aws.iam().send(
+                iamOf(aws).send(
                     new iam.RemoveRoleFromInstanceProfileCommand({
                         RoleName: id,
                         InstanceProfileName: profile.InstanceProfileName,
@@ -133,7 +135,7 @@ const role: Handler = {
                 ),
             );
         }
-        await gone(aws.iam().send(new iam.DeleteRoleCommand({ RoleName: id })));
+        await gone(iamOf(aws).send(new iam.DeleteRoleCommand({ RoleName: id })));
     },
 };
 
@@ -145,7 +147,7 @@ const role: Handler = {
 const policy: Handler = {
     forceNew: ["name", "path", "description"],
     async create(aws, p) {
-        const out = await aws.iam().send(
+        const out = await iamOf(aws).send(
             new iam.CreatePolicyCommand({
                 PolicyName: p.name,
                 Path: p.path,
@@ -157,16 +159,14 @@ const policy: Handler = {
         return out.Policy!.Arn!;
     },
     async read(aws, id, state) {
-        const found = await gone(aws.iam().send(new iam.GetPolicyCommand({ PolicyArn: id })));
+        const found = await gone(iamOf(aws).send(new iam.GetPolicyCommand({ PolicyArn: id })));
         const p = found?.Policy;
         if (!p) {
             return undefined;
         }
-        const version = await aws
-            .iam()
-            .send(
-                new iam.GetPolicyVersionCommand({ PolicyArn: id, VersionId: p.DefaultVersionId }),
-            );
+        const version = await iamOf(aws).send(
+            new iam.GetPolicyVersionCommand({ PolicyArn: id, VersionId: p.DefaultVersionId }),
+        );
         return {
             name: p.PolicyName,
             path: p.Path,
@@ -179,22 +179,22 @@ const policy: Handler = {
     },
     async update(aws, id, olds, news) {
         if (changed(olds, news, "policy")) {
-            const versions = await aws
-                .iam()
-                .send(new iam.ListPolicyVersionsCommand({ PolicyArn: id }));
+            const versions = await iamOf(aws).send(
+                new iam.ListPolicyVersionsCommand({ PolicyArn: id }),
+            );
             const older = (versions.Versions ?? []).filter((v) => !v.IsDefaultVersion);
             if ((versions.Versions ?? []).length >= 5) {
                 const oldest = older.sort(
                     (a, b) => Number(a.CreateDate ?? 0) - Number(b.CreateDate ?? 0),
                 )[0];
-                await aws.iam().send(
+                await iamOf(aws).send(
                     new iam.DeletePolicyVersionCommand({
                         PolicyArn: id,
                         VersionId: oldest.VersionId,
                     }),
                 );
             }
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.CreatePolicyVersionCommand({
                     PolicyArn: id,
                     PolicyDocument: news.policy,
@@ -212,11 +212,11 @@ const policy: Handler = {
     },
     async delete(aws, id) {
         const versions = await gone(
-            aws.iam().send(new iam.ListPolicyVersionsCommand({ PolicyArn: id })),
+            iamOf(aws).send(new iam.ListPolicyVersionsCommand({ PolicyArn: id })),
         );
         for (const v of versions?.Versions ?? []) {
             if (!v.IsDefaultVersion) {
-                await aws.iam().send(
+                await iamOf(aws).send(
                     new iam.DeletePolicyVersionCommand({
                         PolicyArn: id,
                         VersionId: v.VersionId,
@@ -224,7 +224,7 @@ const policy: Handler = {
                 );
             }
         }
-        await gone(aws.iam().send(new iam.DeletePolicyCommand({ PolicyArn: id })));
+        await gone(iamOf(aws).send(new iam.DeletePolicyCommand({ PolicyArn: id })));
     },
 };
 
@@ -236,7 +236,7 @@ const policy: Handler = {
 const instanceProfile: Handler = {
     forceNew: ["name", "path"],
     async create(aws, p) {
-        await aws.iam().send(
+        await iamOf(aws).send(
             new iam.CreateInstanceProfileCommand({
                 InstanceProfileName: p.name,
                 Path: p.path,
@@ -244,7 +244,7 @@ const instanceProfile: Handler = {
             }),
         );
         if (p.role) {
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.AddRoleToInstanceProfileCommand({
                     InstanceProfileName: p.name,
                     RoleName: p.role,
@@ -255,7 +255,7 @@ const instanceProfile: Handler = {
     },
     async read(aws, id) {
         const found = await gone(
-            aws.iam().send(new iam.GetInstanceProfileCommand({ InstanceProfileName: id })),
+            iamOf(aws).send(new iam.GetInstanceProfileCommand({ InstanceProfileName: id })),
         );
         const p = found?.InstanceProfile;
         return (
@@ -273,7 +273,7 @@ const instanceProfile: Handler = {
         if (changed(olds, news, "role")) {
             if (olds.role) {
                 await gone(
-                    aws.iam().send(
+                    iamOf(aws).send(
                         new iam.RemoveRoleFromInstanceProfileCommand({
                             InstanceProfileName: id,
                             RoleName: olds.role,
@@ -282,7 +282,7 @@ const instanceProfile: Handler = {
                 );
             }
             if (news.role) {
-                await aws.iam().send(
+                await iamOf(aws).send(
                     new iam.AddRoleToInstanceProfileCommand({
                         InstanceProfileName: id,
                         RoleName: news.role,
@@ -294,7 +294,7 @@ const instanceProfile: Handler = {
     async delete(aws, id, state) {
         if (state.role) {
             await gone(
-                aws.iam().send(
+                iamOf(aws).send(
                     new iam.RemoveRoleFromInstanceProfileCommand({
                         InstanceProfileName: id,
                         RoleName: state.role,
@@ -303,7 +303,7 @@ const instanceProfile: Handler = {
             );
         }
         await gone(
-            aws.iam().send(new iam.DeleteInstanceProfileCommand({ InstanceProfileName: id })),
+            iamOf(aws).send(new iam.DeleteInstanceProfileCommand({ InstanceProfileName: id })),
         );
     },
 };
@@ -333,7 +333,7 @@ function attachment(kind: "role" | "group"): Handler {
                       new iam.DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }),
               };
     const send = <T>(aws: Aws, command: object): Promise<T> =>
-        aws.iam().send(command as never) as Promise<T>;
+        iamOf(aws).send(command as never) as Promise<T>;
     return {
         forceNew: [kind, "policyArn"],
         async create(aws, p) {
@@ -359,7 +359,7 @@ function attachment(kind: "role" | "group"): Handler {
 const user: Handler = {
     forceNew: ["name"],
     async create(aws, p) {
-        await aws.iam().send(
+        await iamOf(aws).send(
             new iam.CreateUserCommand({
                 UserName: p.name,
                 Path: p.path,
@@ -370,7 +370,7 @@ const user: Handler = {
         return p.name;
     },
     async read(aws, id) {
-        const found = await gone(aws.iam().send(new iam.GetUserCommand({ UserName: id })));
+        const found = await gone(iamOf(aws).send(new iam.GetUserCommand({ UserName: id })));
         const u = found?.User;
         return (
             u && {
@@ -384,7 +384,7 @@ const user: Handler = {
     },
     async update(aws, id, olds, news) {
         if (changed(olds, news, "path")) {
-            await aws.iam().send(new iam.UpdateUserCommand({ UserName: id, NewPath: news.path }));
+            await iamOf(aws).send(new iam.UpdateUserCommand({ UserName: id, NewPath: news.path }));
         }
         await retag(
             aws,
@@ -395,7 +395,7 @@ const user: Handler = {
         );
     },
     async delete(aws, id) {
-        await gone(aws.iam().send(new iam.DeleteUserCommand({ UserName: id })));
+        await gone(iamOf(aws).send(new iam.DeleteUserCommand({ UserName: id })));
     },
 };
 
@@ -403,21 +403,23 @@ const user: Handler = {
 const group: Handler = {
     forceNew: ["name"],
     async create(aws, p) {
-        await aws.iam().send(new iam.CreateGroupCommand({ GroupName: p.name, Path: p.path }));
+        await iamOf(aws).send(new iam.CreateGroupCommand({ GroupName: p.name, Path: p.path }));
         return p.name;
     },
     async read(aws, id) {
-        const found = await gone(aws.iam().send(new iam.GetGroupCommand({ GroupName: id })));
+        const found = await gone(iamOf(aws).send(new iam.GetGroupCommand({ GroupName: id })));
         const g = found?.Group;
         return g && { name: g.GroupName, path: g.Path, arn: g.Arn, uniqueId: g.GroupId };
     },
     async update(aws, id, olds, news) {
         if (changed(olds, news, "path")) {
-            await aws.iam().send(new iam.UpdateGroupCommand({ GroupName: id, NewPath: news.path }));
+            await iamOf(aws).send(
+                new iam.UpdateGroupCommand({ GroupName: id, NewPath: news.path }),
+            );
         }
     },
     async delete(aws, id) {
-        await gone(aws.iam().send(new iam.DeleteGroupCommand({ GroupName: id })));
+        await gone(iamOf(aws).send(new iam.DeleteGroupCommand({ GroupName: id })));
     },
 };
 
@@ -425,7 +427,7 @@ const group: Handler = {
 const groupPolicy: Handler = {
     forceNew: ["group", "name"],
     async create(aws, p) {
-        await aws.iam().send(
+        await iamOf(aws).send(
             new iam.PutGroupPolicyCommand({
                 GroupName: p.group,
                 PolicyName: p.name,
@@ -436,7 +438,7 @@ const groupPolicy: Handler = {
     },
     async read(aws, _id, state) {
         const found = await gone(
-            aws.iam().send(
+            iamOf(aws).send(
                 new iam.GetGroupPolicyCommand({
                     GroupName: state.group,
                     PolicyName: state.name,
@@ -452,7 +454,7 @@ const groupPolicy: Handler = {
         );
     },
     async update(aws, _id, _olds, news) {
-        await aws.iam().send(
+        await iamOf(aws).send(
             new iam.PutGroupPolicyCommand({
                 GroupName: news.group,
                 PolicyName: news.name,
@@ -462,7 +464,7 @@ const groupPolicy: Handler = {
     },
     async delete(aws, _id, state) {
         await gone(
-            aws.iam().send(
+            iamOf(aws).send(
                 new iam.DeleteGroupPolicyCommand({
                     GroupName: state.group,
                     PolicyName: state.name,
@@ -481,13 +483,15 @@ const userGroupMembership: Handler = {
     forceNew: ["user"],
     async create(aws, p) {
         for (const g of p.groups ?? []) {
-            await aws.iam().send(new iam.AddUserToGroupCommand({ UserName: p.user, GroupName: g }));
+            await iamOf(aws).send(
+                new iam.AddUserToGroupCommand({ UserName: p.user, GroupName: g }),
+            );
         }
         return prefixedUniqueId("terraform-");
     },
     async read(aws, _id, state) {
         const found = await gone(
-            aws.iam().send(new iam.ListGroupsForUserCommand({ UserName: state.user })),
+            iamOf(aws).send(new iam.ListGroupsForUserCommand({ UserName: state.user })),
         );
         if (!found) {
             return undefined;
@@ -503,27 +507,23 @@ const userGroupMembership: Handler = {
         const after: string[] = news.groups ?? [];
         for (const g of before.filter((x) => !after.includes(x))) {
             await gone(
-                aws
-                    .iam()
-                    .send(
-                        new iam.RemoveUserFromGroupCommand({ UserName: news.user, GroupName: g }),
-                    ),
+                iamOf(aws).send(
+                    new iam.RemoveUserFromGroupCommand({ UserName: news.user, GroupName: g }),
+                ),
             );
         }
         for (const g of after.filter((x) => !before.includes(x))) {
-            await aws
-                .iam()
-                .send(new iam.AddUserToGroupCommand({ UserName: news.user, GroupName: g }));
+            await iamOf(aws).send(
+                new iam.AddUserToGroupCommand({ UserName: news.user, GroupName: g }),
+            );
         }
     },
     async delete(aws, _id, state) {
         for (const g of state.groups ?? []) {
             await gone(
-                aws
-                    .iam()
-                    .send(
-                        new iam.RemoveUserFromGroupCommand({ UserName: state.user, GroupName: g }),
-                    ),
+                iamOf(aws).send(
+                    new iam.RemoveUserFromGroupCommand({ UserName: state.user, GroupName: g }),
+                ),
             );
         }
     },
@@ -575,14 +575,14 @@ const accessKey: Handler & { secrets: Map<string, Props> } = {
     forceNew: ["user", "pgpKey"],
     secrets: new Map(),
     async create(aws, p) {
-        const out = await aws.iam().send(new iam.CreateAccessKeyCommand({ UserName: p.user }));
+        const out = await iamOf(aws).send(new iam.CreateAccessKeyCommand({ UserName: p.user }));
         const key = out.AccessKey!;
         const secret = key.SecretAccessKey!;
         rememberSecret(secret);
         const smtp = sesSmtpPasswordV4(secret, aws.region);
         rememberSecret(smtp);
         if (p.status === "Inactive") {
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.UpdateAccessKeyCommand({
                     UserName: p.user,
                     AccessKeyId: key.AccessKeyId,
@@ -605,7 +605,7 @@ const accessKey: Handler & { secrets: Map<string, Props> } = {
     },
     async read(aws, id, state) {
         const found = await gone(
-            aws.iam().send(new iam.ListAccessKeysCommand({ UserName: state.user })),
+            iamOf(aws).send(new iam.ListAccessKeysCommand({ UserName: state.user })),
         );
         const key = found?.AccessKeyMetadata?.find((k) => k.AccessKeyId === id);
         // The secret is never readable again: it comes from the create, or from state.
@@ -621,7 +621,7 @@ const accessKey: Handler & { secrets: Map<string, Props> } = {
     },
     async update(aws, id, olds, news) {
         if (changed(olds, news, "status")) {
-            await aws.iam().send(
+            await iamOf(aws).send(
                 new iam.UpdateAccessKeyCommand({
                     UserName: news.user,
                     AccessKeyId: id,
@@ -632,9 +632,9 @@ const accessKey: Handler & { secrets: Map<string, Props> } = {
     },
     async delete(aws, id, state) {
         await gone(
-            aws
-                .iam()
-                .send(new iam.DeleteAccessKeyCommand({ UserName: state.user, AccessKeyId: id })),
+            iamOf(aws).send(
+                new iam.DeleteAccessKeyCommand({ UserName: state.user, AccessKeyId: id }),
+            ),
         );
     },
 };
@@ -655,7 +655,7 @@ export const IAM_RESOURCES: Record<string, Handler> = {
 export const IAM_INVOKES: Record<string, Invoke> = {
     // role_data_source.go: GetRole.
     async "aws:iam/getRole:getRole"(aws, args) {
-        const r = (await aws.iam().send(new iam.GetRoleCommand({ RoleName: args.name }))).Role!;
+        const r = (await iamOf(aws).send(new iam.GetRoleCommand({ RoleName: args.name }))).Role!;
         return {
             id: r.RoleName,
             name: r.RoleName,
@@ -672,9 +672,9 @@ export const IAM_INVOKES: Record<string, Invoke> = {
     // instance_profile_data_source.go: GetInstanceProfile; the first role's name, ARN and id.
     async "aws:iam/getInstanceProfile:getInstanceProfile"(aws, args) {
         const p = (
-            await aws
-                .iam()
-                .send(new iam.GetInstanceProfileCommand({ InstanceProfileName: args.name }))
+            await iamOf(aws).send(
+                new iam.GetInstanceProfileCommand({ InstanceProfileName: args.name }),
+            )
         ).InstanceProfile!;
         const r = p.Roles?.[0];
         return {

@@ -12,7 +12,6 @@
  *    its ModifyInstanceAttribute keeps it and TerminateInstances honours it; so the launch sets
  *    it with ModifyInstanceAttribute, as the value RunInstances was sent.
  */
-import { ModifyInstanceAttributeCommand } from "@aws-sdk/client-ec2";
 import * as fs from "fs";
 import * as path from "path";
 import type { Aws } from "./aws";
@@ -126,8 +125,9 @@ export const serviceSetting: Handler = {
 /** After RunInstances: what moto dropped from the launch request, set as the request asked. */
 export async function afterRunInstances(aws: Aws, instanceId: string, p: Props): Promise<void> {
     if (p.disableApiTermination) {
-        await aws.ec2().send(
-            new ModifyInstanceAttributeCommand({
+        const ec2 = await import("@aws-sdk/client-ec2");
+        await aws.client("ec2", ec2.EC2Client).send(
+            new ec2.ModifyInstanceAttributeCommand({
                 InstanceId: instanceId,
                 DisableApiTermination: { Value: true },
             }),

@@ -11,12 +11,8 @@ import * as provider from "@pulumi/pulumi/provider";
 import { randomBytes } from "crypto";
 import { Aws, Settings, partitionOf, settingsFrom } from "./aws";
 import { UNKNOWN, checkInputs } from "./checks";
-import { EC2_INVOKES, EC2_RESOURCES } from "./ec2";
 import type { Handler, Invoke, Props } from "./handler";
-import { IAM_INVOKES, IAM_RESOURCES } from "./iam";
 import { record } from "./log";
-import { serviceSetting } from "./notInMoto";
-import { document } from "./ssm";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -44,16 +40,42 @@ function parseUrn(urn: string): { type: string; name: string } {
     return { type: parts[2].split("$").pop()!, name: parts[3] };
 }
 
-const RESOURCES: Record<string, Handler> = {
-    ...IAM_RESOURCES,
-    ...EC2_RESOURCES,
-    "aws:ssm/document:Document": document,
-    "aws:ssm/serviceSetting:ServiceSetting": serviceSetting,
+interface ServiceModule {
+    resources: Record<string, Handler>;
+    invokes: Record<string, Invoke>;
+}
+
+/**
+ * The module serving each service's types and invokes, loaded on first use with its AWS SDK
+ * package (a preview that calls nothing loads none).
+ */
+const SERVICES: Record<string, () => Promise<ServiceModule>> = {
+    "aws:iam/": async () => {
+        const m = await import("./iam");
+        return { resources: m.IAM_RESOURCES, invokes: m.IAM_INVOKES };
+    },
+    "aws:ec2/": async () => {
+        const m = await import("./ec2");
+        return { resources: m.EC2_RESOURCES, invokes: m.EC2_INVOKES };
+    },
+    "aws:kms/": async () => {
+        const m = await import("./ec2");
+        return { resources: {}, invokes: m.EC2_INVOKES };
+    },
+    "aws:ssm/": async () => {
+        const [ssm, notInMoto] = await Promise.all([import("./ssm"), import("./notInMoto")]);
+        return {
+            resources: {
+                "aws:ssm/document:Document": ssm.document,
+                "aws:ssm/serviceSetting:ServiceSetting": notInMoto.serviceSetting,
+            },
+            invokes: {},
+        };
+    },
+    "aws:index/": async () => ({ resources: {}, invokes: INDEX_INVOKES }),
 };
 
-const INVOKES: Record<string, Invoke> = {
-    ...IAM_INVOKES,
-    ...EC2_INVOKES,
+const INDEX_INVOKES: Record<string, Invoke> = {
     // partition_data_source.go and region_data_source.go: from the configured region, no call.
     async "aws:index/getPartition:getPartition"(aws) {
         const { partition, dnsSuffix } = partitionOf(aws.region);
@@ -62,17 +84,27 @@ const INVOKES: Record<string, Invoke> = {
     async "aws:index/getRegion:getRegion"(aws) {
         return { id: aws.region, name: aws.region, region: aws.region };
     },
+    // sts/caller_identity_data_source.go: GetCallerIdentity.
+    async "aws:index/getCallerIdentity:getCallerIdentity"(aws) {
+        const c = await aws.callerIdentity();
+        return { id: c.Account, accountId: c.Account, arn: c.Arn, userId: c.UserId };
+    },
 };
+
+async function service(token: string): Promise<ServiceModule> {
+    const prefix = Object.keys(SERVICES).find((p) => token.startsWith(p));
+    return prefix ? SERVICES[prefix]() : { resources: {}, invokes: {} };
+}
 
 /**
  * Types whose physical name the provider chooses when none is given: the Pulumi bridge's
  * autonaming, the resource name and a 7-character random suffix.
  */
-const AUTONAMED: Record<string, number> = {
-    "aws:iam/role:Role": 64,
-    "aws:iam/policy:Policy": 128,
-    "aws:iam/instanceProfile:InstanceProfile": 128,
-};
+const AUTONAMED = new Set([
+    "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
+    "aws:iam/instanceProfile:InstanceProfile",
+]);
 
 /**
  * Whether the new input differs from the old value: objects compare on the keys the program
@@ -106,8 +138,8 @@ function differs(news: unknown, olds: unknown): boolean {
     return news !== olds;
 }
 
-function handler(type: string): Handler {
-    const found = RESOURCES[type];
+async function handler(type: string): Promise<Handler> {
+    const found = (await service(type)).resources[type];
     if (!found) {
         throw new Error(`the stand-in aws provider does not serve ${type}`);
     }
@@ -134,8 +166,7 @@ export class StandInAws implements provider.Provider {
         const { type, name } = parseUrn(urn);
         const inputs = unwrap(news);
         record({ method: "check", type, name });
-        const max = AUTONAMED[type];
-        if (max && inputs.name === undefined) {
+        if (AUTONAMED.has(type) && inputs.name === undefined) {
             news.name = olds?.name ?? `${name}-${randomBytes(4).toString("hex").slice(0, 7)}`;
             inputs.name = news.name;
         }
@@ -161,14 +192,15 @@ export class StandInAws implements provider.Provider {
             }
             return differs(n[k], k in o ? o[k] : applied[k]);
         });
-        const replaces = changed.filter((k) => handler(type).forceNew.includes(k));
+        const { forceNew } = await handler(type);
+        const replaces = changed.filter((k) => forceNew.includes(k));
         record({ method: "diff", type, name, changed, replaces });
         return { changes: changed.length > 0, replaces };
     }
 
     /** The state: the inputs applied, then what AWS reports, as the provider's read sets it. */
     private async state(type: string, id: string, inputs: Props, previous: Props) {
-        const live = await handler(type).read(this.aws, id, { ...previous, ...inputs });
+        const live = await (await handler(type)).read(this.aws, id, { ...previous, ...inputs });
         return live && plain({ ...previous, ...inputs, ...live, id, standInInputs: inputs });
     }
 
@@ -188,7 +220,12 @@ export class StandInAws implements provider.Provider {
                     ? { user: props.user, pgp: Boolean(props.pgpKey) }
                     : props,
         });
-        const id = await worded("creating", type, name, handler(type).create(this.aws, props));
+        const id = await worded(
+            "creating",
+            type,
+            name,
+            (await handler(type)).create(this.aws, props),
+        );
         const outs = await this.state(type, id, props, {});
         if (!outs) {
             throw new Error(`${type} ${id} was created but AWS does not find it`);
@@ -214,7 +251,7 @@ export class StandInAws implements provider.Provider {
         const props = unwrap(news);
         const previous = unwrap(olds);
         record({ method: "update", type, name, inputs: props });
-        const update = handler(type).update;
+        const update = (await handler(type)).update;
         if (update) {
             await worded("updating", type, name, update(this.aws, id, previous, props));
         }
@@ -228,13 +265,18 @@ export class StandInAws implements provider.Provider {
     async delete(id: string, urn: string, props: Props): Promise<void> {
         const { type, name } = parseUrn(urn);
         record({ method: "delete", type, name });
-        await worded("deleting", type, name, handler(type).delete(this.aws, id, unwrap(props)));
+        await worded(
+            "deleting",
+            type,
+            name,
+            (await handler(type)).delete(this.aws, id, unwrap(props)),
+        );
     }
 
     async invoke(token: string, inputs: Props): Promise<provider.InvokeResult> {
         const args = unwrap(inputs);
         record({ method: "invoke", token, inputs: args });
-        const invoke = INVOKES[token];
+        const invoke = (await service(token)).invokes[token];
         if (!invoke) {
             return {
                 failures: [

@@ -8,11 +8,13 @@ import * as ssm from "@aws-sdk/client-ssm";
 import { Aws, canonicalJson, notFound, tagList, tagMap } from "./aws";
 import { Handler } from "./handler";
 
+const ssmOf = (aws: Aws) => aws.client("ssm", ssm.SSMClient);
+
 const GONE = ["InvalidDocument"];
 
 async function describe(aws: Aws, name: string) {
     try {
-        return (await aws.ssm().send(new ssm.DescribeDocumentCommand({ Name: name }))).Document;
+        return (await ssmOf(aws).send(new ssm.DescribeDocumentCommand({ Name: name }))).Document;
     } catch (err) {
         if (notFound(err, ...GONE)) {
             return undefined;
@@ -50,7 +52,7 @@ function sameContentOr(configured: unknown, live: string): string {
 export const document: Handler = {
     forceNew: ["name", "documentType"],
     async create(aws, p) {
-        await aws.ssm().send(
+        await ssmOf(aws).send(
             new ssm.CreateDocumentCommand({
                 Name: p.name,
                 Content: p.content,
@@ -68,12 +70,12 @@ export const document: Handler = {
         if (!d) {
             return undefined;
         }
-        const content = await aws
-            .ssm()
-            .send(new ssm.GetDocumentCommand({ Name: id, DocumentFormat: d.DocumentFormat }));
-        const tags = await aws
-            .ssm()
-            .send(new ssm.ListTagsForResourceCommand({ ResourceType: "Document", ResourceId: id }));
+        const content = await ssmOf(aws).send(
+            new ssm.GetDocumentCommand({ Name: id, DocumentFormat: d.DocumentFormat }),
+        );
+        const tags = await ssmOf(aws).send(
+            new ssm.ListTagsForResourceCommand({ ResourceType: "Document", ResourceId: id }),
+        );
         return {
             name: d.Name,
             arn: await documentArn(aws, id),
@@ -93,7 +95,7 @@ export const document: Handler = {
         };
     },
     async update(aws, id, _olds, news) {
-        const out = await aws.ssm().send(
+        const out = await ssmOf(aws).send(
             new ssm.UpdateDocumentCommand({
                 Name: id,
                 Content: news.content,
@@ -101,7 +103,7 @@ export const document: Handler = {
                 DocumentVersion: "$LATEST",
             }),
         );
-        await aws.ssm().send(
+        await ssmOf(aws).send(
             new ssm.UpdateDocumentDefaultVersionCommand({
                 Name: id,
                 DocumentVersion: out.DocumentDescription?.DocumentVersion,
@@ -110,7 +112,7 @@ export const document: Handler = {
     },
     async delete(aws, id) {
         try {
-            await aws.ssm().send(new ssm.DeleteDocumentCommand({ Name: id }));
+            await ssmOf(aws).send(new ssm.DeleteDocumentCommand({ Name: id }));
         } catch (err) {
             if (!notFound(err, ...GONE)) {
                 throw err;
