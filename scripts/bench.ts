@@ -89,7 +89,7 @@ function driverIn(project: string, env: NodeJS.ProcessEnv, ...args: string[]): S
     );
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const bin = engine();
     const node = process.execPath;
     const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
@@ -154,6 +154,7 @@ function main(): void {
     // 2. One stack's no-change preview: our runtime settings vs Pulumi's default TypeScript handling.
     const sb = new Sandbox();
     try {
+        await sb.startCloud();
         const env = sb.env();
         const pulumi = path.join(bin, "pulumi");
         const run = (...args: string[]) =>
@@ -272,10 +273,10 @@ function main(): void {
                 );
             }
         } finally {
-            scale.cleanup();
+            await scale.cleanup();
         }
     } finally {
-        sb.cleanup();
+        await sb.cleanup();
     }
 
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -301,4 +302,7 @@ function main(): void {
     process.stdout.write(`${report}\n`);
 }
 
-main();
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});

@@ -1,12 +1,15 @@
 /**
- * A throwaway copy of the project with its own Pulumi home, file backend, passphrase and stand-in
- * "cloud", so every end-to-end test runs the real engine offline and leaves nothing behind.
+ * A throwaway copy of the project with its own Pulumi home, file backend, passphrase and cloud (a
+ * moto server on loopback, started by `startCloud`), so every end-to-end test runs the real engine
+ * offline and leaves nothing behind.
  */
 import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { parseDocument } from "yaml";
+import { Moto, startMoto } from "../test/support/moto";
 
 export const ROOT = path.resolve(__dirname, "..");
 const COPIED = [
@@ -53,6 +56,32 @@ export function sandboxStackFile(text: string): string {
     return yaml.dump(doc);
 }
 
+/** The services the program's resources and lookups use: each gets the emulator's endpoint. */
+const SERVICES = ["iam", "ec2", "ssm", "sts", "kms"];
+
+/**
+ * The `aws` provider settings that point it at an emulator: the ones the Pulumi AWS provider
+ * documents for this (`@pulumi/aws` config/vars.d.ts: endpoints, skipCredentialsValidation,
+ * skipMetadataApiCheck), so the same stack file works with the real provider. Credentials come
+ * from the environment (dummy ones, see Sandbox.env).
+ */
+export function emulatorConfig(endpoint: string): Record<string, unknown> {
+    return {
+        "aws:endpoints": [Object.fromEntries(SERVICES.map((s) => [s, endpoint]))],
+        "aws:skipCredentialsValidation": true,
+        "aws:skipMetadataApiCheck": true,
+    };
+}
+
+/** Adds `settings` to a stack file's config with the yaml document API (comments kept). */
+export function addStackConfig(file: string, settings: Record<string, unknown>): void {
+    const doc = parseDocument(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "config: {}\n");
+    for (const [key, value] of Object.entries(settings)) {
+        doc.setIn(["config", key], doc.createNode(value));
+    }
+    fs.writeFileSync(file, doc.toString());
+}
+
 let engineBin: string | undefined;
 
 /** The engine's bin folder: scripts/install-pulumi.sh builds it once (or finds an installed CLI). */
@@ -77,7 +106,10 @@ export class Sandbox {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-e2e-"));
     readonly project = path.join(this.dir, "project");
     readonly state = path.join(this.dir, "state");
+    /** The stand-in provider's folder: its call log, issued secrets, and what moto lacks. */
     readonly cloud = path.join(this.dir, "cloud");
+    /** The moto server every stack of this sandbox uses, once startCloud has run. */
+    moto?: Moto;
     readonly passphrase = `e2e-${Math.random().toString(36).slice(2)}`;
     extraEnv: Record<string, string> = {};
 
@@ -95,8 +127,42 @@ export class Sandbox {
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
     }
 
-    env(): NodeJS.ProcessEnv {
+    /**
+     * Starts this sandbox's moto server (stopped by cleanup) and points the `aws` provider of
+     * every stack file in the project at it.
+     */
+    async startCloud(): Promise<Moto> {
+        this.moto = await startMoto();
+        for (const file of fs
+            .readdirSync(this.project)
+            .filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+            this.pointAtCloud(path.join(this.project, file));
+        }
+        return this.moto;
+    }
+
+    /** Points one more stack file (e.g. another project's) at this sandbox's moto server. */
+    pointAtCloud(file: string): void {
+        if (!this.moto) {
+            throw new Error("startCloud first");
+        }
+        addStackConfig(file, emulatorConfig(this.moto.endpoint));
+    }
+
+    /** AWS SDK client settings for this sandbox's moto server, for seeding and assertions. */
+    client(region = "us-east-1") {
+        if (!this.moto) {
+            throw new Error("startCloud first");
+        }
         return {
+            region,
+            endpoint: this.moto.endpoint,
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        };
+    }
+
+    env(): NodeJS.ProcessEnv {
+        const env: NodeJS.ProcessEnv = {
             ...process.env,
             PATH: [engine(), path.join(ROOT, "test", "support", "bin"), process.env.PATH].join(
                 path.delimiter,
@@ -107,8 +173,15 @@ export class Sandbox {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             SSM_ACCESS_STANDIN_DIR: this.cloud,
+            // moto's dummy credentials; no profile or token of the user's reaches a test.
+            AWS_ACCESS_KEY_ID: "testing",
+            AWS_SECRET_ACCESS_KEY: "testing",
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
             ...this.extraEnv,
         };
+        delete env.AWS_SESSION_TOKEN;
+        delete env.AWS_PROFILE;
+        return env;
     }
 
     private exec(file: string, args: string[], cwd = this.project): Promise<Result> {
@@ -168,7 +241,7 @@ export class Sandbox {
         return child;
     }
 
-    /** Every secret the stand-in provider has issued. */
+    /** Every secret AWS handed the stand-in provider (access keys and their SMTP passwords). */
     issuedSecrets(): string[] {
         const file = path.join(this.cloud, "issued-secrets.txt");
         return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
@@ -223,7 +296,9 @@ export class Sandbox {
         return text;
     }
 
-    cleanup(): void {
+    /** Stops the moto server, if started, and removes the sandbox. */
+    async cleanup(): Promise<void> {
+        await this.moto?.stop();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }

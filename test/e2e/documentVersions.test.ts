@@ -1,42 +1,37 @@
 /**
- * One runnable version per operator document, through the real engine. The stand-in keeps
- * versions as SSM does (an in-place content update leaves version 1 runnable with
- * `send-command --document-version 1`), so only a replacement leaves no looser version behind.
+ * One runnable version per operator document, through the real engine. SSM (here moto) keeps
+ * versions: an in-place content update leaves version 1 runnable with
+ * `send-command --document-version 1`, so only a replacement leaves no looser version behind.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Sandbox, engine } from "../../scripts/sandbox";
-import type { Cloud, CloudObject } from "../support/standin-aws/cloud";
+import { Account } from "../support/account";
 
 const DOCUMENT = "aws:ssm/document:Document";
 
 describe("operator documents keep one version (dev stack)", () => {
     const sb = new Sandbox();
-    after(() => sb.cleanup());
     before(function () {
         this.timeout(20 * 60 * 1000);
         engine();
+        return sb.startCloud();
     });
+    after(() => sb.cleanup());
 
-    const cloud = (): Cloud =>
-        JSON.parse(fs.readFileSync(path.join(sb.cloud, "cloud.json"), "utf8"));
-    const restartDocument = (): CloudObject => {
-        const docs = Object.values(cloud().objects).filter(
-            (o) => o.type === DOCUMENT && o.props.name === "RestartWebService",
-        );
-        assert.strictEqual(docs.length, 1, "one RestartWebService document");
-        return docs[0];
+    /** Each version's allow-list of the document as SSM holds it. */
+    const versions = async (): Promise<string[][]> => {
+        const doc = await new Account(sb).document("us-east-1", "RestartWebService");
+        assert.ok(doc, "the RestartWebService document exists");
+        return doc.versions.map((v) => v.parameters.Service.allowedValues);
     };
-    const allowed = (content: string): string[] =>
-        JSON.parse(content).parameters.Service.allowedValues;
 
     it("creates the document with a single version", async () => {
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
-        const doc = restartDocument();
-        assert.deepStrictEqual(doc.versions?.map(allowed), [["nginx", "php-fpm", "app"]]);
+        assert.deepStrictEqual(await versions(), [["nginx", "php-fpm", "app"]]);
     });
 
     it("replaces the document, deleting it first, when its content changes", async () => {
@@ -71,22 +66,19 @@ describe("operator documents keep one version (dev stack)", () => {
         assert.deepStrictEqual(docCalls, ["delete", "create"], "no in-place update of the content");
     });
 
-    it("leaves no older version to run: version 1 is the new content, and the only one", () => {
-        const doc = restartDocument();
-        assert.deepStrictEqual(doc.versions?.map(allowed), [["nginx", "app"]]);
-        assert.strictEqual(doc.props.defaultVersion, "1");
-        assert.strictEqual(doc.props.latestVersion, "1");
+    it("leaves no older version to run: version 1 is the new content, and the only one", async () => {
+        assert.deepStrictEqual(await versions(), [["nginx", "app"]]);
+        const doc = await new Account(sb).document("us-east-1", "RestartWebService");
+        assert.deepStrictEqual([doc?.defaultVersion, doc?.latestVersion], ["1", "1"]);
     });
 
-    it("keeps the operator policy on the replaced document's ARN", () => {
-        const doc = restartDocument();
-        const policy = Object.values(cloud().objects).find(
-            (o) =>
-                o.type === "aws:iam/groupPolicy:GroupPolicy" &&
-                o.props.name === "RunCommandOperator",
+    it("keeps the operator group's policy on the replaced document's ARN", async () => {
+        const group = await new Account(sb).group("ssm-access-dev-operator");
+        const policy = group.inline.RunCommandOperator as { Statement: Record<string, any>[] };
+        const send = policy.Statement.find((s) => s.Sid === "SendOnlyTheseDocuments")!;
+        assert.ok(
+            send.Resource.includes("arn:aws:ssm:us-east-1:123456789012:document/RestartWebService"),
+            JSON.stringify(send.Resource),
         );
-        const statements = JSON.parse(String(policy?.props.policy)).Statement;
-        const send = statements.find((s: { Sid?: string }) => s.Sid === "SendOnlyTheseDocuments");
-        assert.ok(send.Resource.includes(doc.props.arn), JSON.stringify(send.Resource));
     });
 });

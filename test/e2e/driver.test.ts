@@ -2,7 +2,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as iam from "@aws-sdk/client-iam";
 import { Sandbox, sandboxStackFile } from "../../scripts/sandbox";
+import { Account, stateOf } from "../support/account";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -16,6 +18,7 @@ async function until(check: () => boolean, what: string, ms = 60000): Promise<vo
 
 describe("driver: three stacks in parallel", () => {
     const sb = new Sandbox();
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     it("brings up dev, staging and prod with --parallel 3, each stack's state its own", async () => {
@@ -50,10 +53,33 @@ describe("driver: three stacks in parallel", () => {
             assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
         }
     });
+
+    it("leaves all three in one account side by side, no name shared, each as declared", async () => {
+        const account = new Account(sb);
+        const regions: Record<string, string> = {
+            dev: "us-east-1",
+            staging: "eu-west-1",
+            prod: "us-west-2",
+        };
+        for (const [stack, region] of Object.entries(regions)) {
+            await account.assertMatches(await stateOf(sb, stack), region);
+        }
+        const { groups } = await account.names();
+        assert.deepStrictEqual(groups, [
+            "ssm-access-dev-admin",
+            "ssm-access-dev-operator",
+            "ssm-access-dev-read-only",
+            "ssm-access-prod-admin",
+            "ssm-access-prod-read-only",
+            "ssm-access-staging-admin",
+            "ssm-access-staging-operator",
+        ]);
+    });
 });
 
 describe("driver: review before apply", () => {
     const sb = new Sandbox();
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     it("carries the program's deprecation warning to --json", async () => {
@@ -100,7 +126,8 @@ describe("driver: review before apply", () => {
 describe("driver: the user's stack files", () => {
     const sb = new Sandbox();
     const other = new Sandbox();
-    after(() => [sb, other].forEach((s) => s.cleanup()));
+    // Previews only: no AWS call, so no cloud; the stack files stay exactly the user's.
+    after(() => Promise.all([sb.cleanup(), other.cleanup()]));
     const prodFile = () => path.join(sb.project, "Pulumi.prod.yaml");
 
     it("keeps typed values when a new stack gets its salt, and says so once", async () => {
@@ -147,6 +174,7 @@ describe("driver: locks and Ctrl-C", () => {
     const sb = new Sandbox();
     // Slow creates keep an update in flight long enough to collide with it or interrupt it.
     sb.extraEnv.SSM_ACCESS_STANDIN_DELAY_MS = "6000";
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     it("gives two concurrent ups of one stack one clear 'locked' error and no damage", async () => {
@@ -204,17 +232,8 @@ describe("driver: locks and Ctrl-C", () => {
 
 describe("driver: drift", () => {
     const sb = new Sandbox();
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
-
-    /** Changes the stand-in's world out of band, as someone in the console would. */
-    function editCloud(edit: (o: { type: string; props: Record<string, unknown> }) => void): void {
-        const file = path.join(sb.cloud, "cloud.json");
-        const cloud = JSON.parse(fs.readFileSync(file, "utf8"));
-        Object.values(cloud.objects).forEach((o) =>
-            edit(o as { type: string; props: Record<string, unknown> }),
-        );
-        fs.writeFileSync(file, JSON.stringify(cloud));
-    }
 
     it("finds no drift right after up: exit 0", async () => {
         const up = await sb.driver("up", "--env", "dev", "--yes");
@@ -225,17 +244,29 @@ describe("driver: drift", () => {
     });
 
     it("finds a key deactivated and a trust policy edited by hand: exit 3, changing nothing", async () => {
-        editCloud((o) => {
-            if (o.type === "aws:iam/accessKey:AccessKey" && o.props.user === "dev-oncall") {
-                o.props.status = "Inactive";
-            }
-            if (o.type === "aws:iam/role:Role") {
-                o.props.assumeRolePolicy = String(o.props.assumeRolePolicy).replace(
+        // Out of band, as someone in the console would: through the AWS API, not the stack.
+        const client = new Account(sb).iam;
+        const resources = await stateOf(sb, "dev");
+        const key = resources.find(
+            (r) => r.type === "aws:iam/accessKey:AccessKey" && r.inputs.user === "dev-oncall",
+        )!;
+        await client.send(
+            new iam.UpdateAccessKeyCommand({
+                UserName: "dev-oncall",
+                AccessKeyId: key.id,
+                Status: "Inactive",
+            }),
+        );
+        const role = resources.find((r) => r.type === "aws:iam/role:Role")!;
+        await client.send(
+            new iam.UpdateAssumeRolePolicyCommand({
+                RoleName: role.id,
+                PolicyDocument: role.inputs.assumeRolePolicy.replace(
                     "ec2.amazonaws.com",
                     "lambda.amazonaws.com",
-                );
-            }
-        });
+                ),
+            }),
+        );
         const before = sb.stateText();
         const run = await sb.driver("drift", "--env", "dev", "--json");
         assert.strictEqual(run.code, 3, run.stderr);

@@ -6,6 +6,7 @@ import { ROOT, Sandbox } from "../../scripts/sandbox";
 
 describe("policy pack", () => {
     const sb = new Sandbox();
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     /** The fixture program that breaks every guardrail, copied into the sandbox once. */
@@ -38,6 +39,7 @@ describe("policy pack", () => {
 
     it("catches a deliberately bad program: every mandatory guardrail fires, naming what is missing", async () => {
         const fixture = violationsFixture();
+        sb.pointAtCloud(path.join(fixture, "Pulumi.bad.yaml"));
         assert.strictEqual((await sb.pulumiAt(fixture, "stack", "init", "bad")).code, 0);
         await sb.pulumiAt(fixture, "config", "set", "aws:region", "us-east-1", "--stack", "bad");
         const preview = await sb.pulumiAt(
@@ -92,6 +94,7 @@ describe("policy pack", () => {
 
     it("takes a role's partition from the stack's region, known at the first preview (cn-north-1)", async () => {
         const fixture = violationsFixture();
+        sb.pointAtCloud(path.join(fixture, "Pulumi.bad-cn.yaml"));
         assert.strictEqual((await sb.pulumiAt(fixture, "stack", "init", "bad-cn")).code, 0);
         await sb.pulumiAt(
             fixture,

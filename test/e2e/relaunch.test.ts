@@ -1,82 +1,95 @@
 /**
- * Relaunch as a migration through the real engine and the stand-in provider: the replacement
- * outlives its source, leaves the stack without being terminated, and a missing source fails fast.
+ * Relaunch as a migration through the real engine, the stand-in provider and moto: the
+ * replacement outlives its source, leaves the stack without being terminated, and a missing
+ * source fails fast. The source and the KMS keys are made in moto through the AWS SDK.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as ec2 from "@aws-sdk/client-ec2";
+import * as kms from "@aws-sdk/client-kms";
 import { Sandbox } from "../../scripts/sandbox";
-import type { Cloud } from "../support/standin-aws/cloud";
+import { Account, stateOf } from "../support/account";
 
-const SOURCE_ID = "i-0123456789abcdef0";
-const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
-const KEY_ARN = `arn:aws:kms:us-east-1:123456789012:key/${KEY_ID}`;
+const MISSING_ID = "i-0123456789abcdef0";
+const REGION = "us-east-1";
+/**
+ * An image moto knows in every region without being told (moto/ec2/resources/amis.json, loaded
+ * unless MOTO_EC2_LOAD_DEFAULT_AMIS is false: moto/ec2/models/amis.py, _load_amis).
+ */
+const MOTO_AMI = "ami-1e749f67";
+const USER_DATA = "IyEvYmluL3NoCmVjaG8gaGk=";
 
-/** The source as the provider's getInstance reports it. */
-const SOURCE = {
-    instanceState: "running",
-    instanceType: "t3.small",
-    subnetId: "subnet-0aaaaaaaaaaaaaaaa",
-    vpcSecurityGroupIds: ["sg-0bbbbbbbbbbbbbbbb"],
-    keyName: "ops",
-    monitoring: false,
-    ebsOptimized: true,
-    tenancy: "default",
-    placementGroup: "",
-    associatePublicIpAddress: true,
-    sourceDestCheck: false,
-    metadataOptions: [
-        { httpEndpoint: "enabled", httpTokens: "optional", httpPutResponseHopLimit: 1 },
-    ],
-    creditSpecifications: [{ cpuCredits: "unlimited" }],
-    userDataBase64: "IyEvYmluL3NoCmVjaG8gaGk=",
-    disableApiStop: false,
-    disableApiTermination: false,
-    iamInstanceProfile: "",
-    tags: { Name: "web-1" },
-};
-
-function readCloud(sb: Sandbox): Cloud {
-    const file = path.join(sb.cloud, "cloud.json");
-    return fs.existsSync(file)
-        ? JSON.parse(fs.readFileSync(file, "utf8"))
-        : { objects: {}, roles: {}, instances: {}, counter: 0 };
+/** Launches the source in moto: a t3.small in a default subnet, with settings worth keeping. */
+async function launchSource(sb: Sandbox): Promise<string> {
+    const client = new Account(sb).ec2(REGION);
+    const [subnet] = (await client.send(new ec2.DescribeSubnetsCommand({}))).Subnets!;
+    await client.send(new ec2.CreateKeyPairCommand({ KeyName: "ops" })).catch(() => undefined);
+    const run = await client.send(
+        new ec2.RunInstancesCommand({
+            ImageId: MOTO_AMI,
+            MinCount: 1,
+            MaxCount: 1,
+            InstanceType: "t3.small",
+            SubnetId: subnet.SubnetId,
+            KeyName: "ops",
+            EbsOptimized: true,
+            UserData: USER_DATA,
+            MetadataOptions: { HttpTokens: "optional", HttpPutResponseHopLimit: 1 },
+            TagSpecifications: [
+                { ResourceType: "instance", Tags: [{ Key: "Name", Value: "web-1" }] },
+            ],
+        }),
+    );
+    const id = run.Instances![0].InstanceId!;
+    await client.send(
+        new ec2.ModifyInstanceAttributeCommand({
+            InstanceId: id,
+            SourceDestCheck: { Value: false },
+        }),
+    );
+    return id;
 }
 
-/** Changes the stand-in's world between commands (no provider runs then). */
-function changeCloud(sb: Sandbox, change: (cloud: Cloud) => void): void {
-    const cloud = readCloud(sb);
-    change(cloud);
-    fs.mkdirSync(sb.cloud, { recursive: true });
-    fs.writeFileSync(path.join(sb.cloud, "cloud.json"), JSON.stringify(cloud));
+/** A KMS key with an alias, made in moto; its ARN. */
+async function kmsKey(sb: Sandbox, alias: string): Promise<string> {
+    const client = new kms.KMSClient(sb.client(REGION));
+    const key = (await client.send(new kms.CreateKeyCommand({}))).KeyMetadata!;
+    await client.send(new kms.CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+    return key.Arn!;
 }
 
-function launched(sb: Sandbox): Record<string, any>[] {
-    return Object.values(readCloud(sb).objects)
-        .filter((o) => o.type === "aws:ec2/instance:Instance")
-        .map((o) => o.props);
+/** Instances in the account that are replacements of `source` (by the program's tag). */
+async function replacements(sb: Sandbox, source: string) {
+    return (await new Account(sb).instances(REGION)).filter(
+        (i) => i.tagMap["ssm-access:relaunched-from"] === source,
+    );
 }
 
 function changeKinds(preview: { stdout: string }): string[] {
     return Object.keys(JSON.parse(preview.stdout).changeSummary);
 }
 
+async function setSource(sb: Sandbox, id: string): Promise<void> {
+    await sb.pulumi(
+        "config",
+        "set",
+        "--stack",
+        "dev",
+        "--path",
+        "ssm-access:relaunch[0].instanceId",
+        id,
+    );
+}
+
 describe("relaunch through the real engine", () => {
     const sb = new Sandbox();
-    after(() => sb.cleanup());
-
+    let source = "";
+    let keyArn = "";
     before(async () => {
+        await sb.startCloud();
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
-        await sb.pulumi(
-            "config",
-            "set",
-            "--stack",
-            "dev",
-            "--path",
-            "ssm-access:relaunch[0].instanceId",
-            SOURCE_ID,
-        );
+        await setSource(sb, MISSING_ID);
     });
+    after(() => sb.cleanup());
 
     it("fails a preview in seconds, in one line, when the source does not exist", async () => {
         const started = Date.now();
@@ -104,10 +117,9 @@ describe("relaunch through the real engine", () => {
     });
 
     it("launches the replacement with the source's settings, protected, from a copy encrypted with the resolved key", async () => {
-        changeCloud(sb, (c) => {
-            c.instances[SOURCE_ID] = SOURCE;
-            c.kmsKeys = { [KEY_ID]: { aliases: ["alias/ami-encryption"] } };
-        });
+        source = await launchSource(sb);
+        keyArn = await kmsKey(sb, "alias/ami-encryption");
+        await setSource(sb, source);
         await sb.pulumi(
             "config",
             "set",
@@ -119,47 +131,83 @@ describe("relaunch through the real engine", () => {
         );
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
-        const [vm] = launched(sb);
+        const [vm, ...others] = await replacements(sb, source);
+        assert.deepStrictEqual(others, [], "one replacement");
+        const [src] = (await new Account(sb).instances(REGION)).filter(
+            (i) => i.InstanceId === source,
+        );
+        const client = new Account(sb).ec2(REGION);
+        const attr = (name: ec2.InstanceAttributeName) =>
+            client.send(
+                new ec2.DescribeInstanceAttributeCommand({
+                    InstanceId: vm.InstanceId,
+                    Attribute: name,
+                }),
+            );
         assert.deepStrictEqual(
             {
-                instanceType: vm.instanceType,
-                subnetId: vm.subnetId,
-                associatePublicIpAddress: vm.associatePublicIpAddress,
-                sourceDestCheck: vm.sourceDestCheck,
-                creditSpecification: vm.creditSpecification,
-                userDataBase64: vm.userDataBase64,
-                disableApiTermination: vm.disableApiTermination,
-                metadataOptions: vm.metadataOptions,
+                instanceType: vm.InstanceType,
+                subnetId: vm.SubnetId,
+                keyName: vm.KeyName,
+                publicIp: Boolean(vm.PublicIpAddress),
+                sourceDestCheck: vm.SourceDestCheck,
+                userData: (await attr("userData")).UserData?.Value,
+                disableApiTermination: (await attr("disableApiTermination")).DisableApiTermination
+                    ?.Value,
+                metadata: {
+                    httpEndpoint: vm.MetadataOptions?.HttpEndpoint,
+                    httpTokens: vm.MetadataOptions?.HttpTokens,
+                    hopLimit: vm.MetadataOptions?.HttpPutResponseHopLimit,
+                },
+                profile: vm.IamInstanceProfile?.Arn?.split("/").pop(),
+                name: vm.tagMap.Name,
             },
             {
                 instanceType: "t3.small",
-                subnetId: "subnet-0aaaaaaaaaaaaaaaa",
-                associatePublicIpAddress: true,
+                subnetId: src.SubnetId,
+                keyName: "ops",
+                publicIp: true,
                 sourceDestCheck: false,
-                creditSpecification: { cpuCredits: "unlimited" },
-                userDataBase64: SOURCE.userDataBase64,
+                userData: USER_DATA,
                 disableApiTermination: true,
-                metadataOptions: {
-                    httpEndpoint: "enabled",
-                    httpTokens: "required",
-                    httpPutResponseHopLimit: 1,
-                },
+                metadata: { httpEndpoint: "enabled", httpTokens: "required", hopLimit: 1 },
+                profile: (await stateOf(sb, "dev")).find(
+                    (r) => r.type === "aws:iam/instanceProfile:InstanceProfile",
+                )?.id,
+                name: "web-1",
             },
         );
-        const copy = Object.values(readCloud(sb).objects).find(
-            (o) => o.type === "aws:ec2/amiCopy:AmiCopy",
-        )!;
-        assert.strictEqual(copy.props.kmsKeyId, KEY_ARN);
+        const images = await new Account(sb).images(REGION);
+        assert.deepStrictEqual(
+            images.map((i) => i.ImageId).sort(),
+            [vm.ImageId, images.find((i) => i.ImageId !== vm.ImageId)?.ImageId].sort(),
+            "two images: the source's and the encrypted copy the replacement runs",
+        );
+        // moto's CopyImage ignores the key (moto/ec2/models/amis.py, copy_image): the state shows
+        // the ARN the program resolved the alias to and sent.
+        const copy = (await stateOf(sb, "dev")).find((r) => r.type === "aws:ec2/amiCopy:AmiCopy");
+        assert.strictEqual(copy?.inputs.kmsKeyId, keyArn);
+        assert.strictEqual(copy?.id, vm.ImageId);
     });
 
-    it("previews no changes and refreshes without error once the source is terminated and gone", async () => {
-        changeCloud(sb, (c) => {
-            c.instances[SOURCE_ID] = {
-                ...c.instances[SOURCE_ID],
-                instanceState: "terminated",
-                terminatedAt: Date.now() - 2 * 3_600_000,
-            };
-        });
+    it("previews no changes when the stopped source's settings changed", async () => {
+        const client = new Account(sb).ec2(REGION);
+        await client.send(new ec2.StopInstancesCommand({ InstanceIds: [source] }));
+        await client.send(
+            new ec2.ModifyInstanceAttributeCommand({
+                InstanceId: source,
+                InstanceType: { Value: "m7i.xlarge" },
+            }),
+        );
+        const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
+        assert.strictEqual(preview.code, 0, preview.stderr + preview.stdout);
+        assert.deepStrictEqual(changeKinds(preview), ["same"]);
+    });
+
+    it("previews no changes and refreshes without error once the source is terminated", async () => {
+        await new Account(sb)
+            .ec2(REGION)
+            .send(new ec2.TerminateInstancesCommand({ InstanceIds: [source] }));
         const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
         assert.strictEqual(preview.code, 0, preview.stderr + preview.stdout);
         assert.deepStrictEqual(changeKinds(preview), ["same"]);
@@ -169,39 +217,26 @@ describe("relaunch through the real engine", () => {
         assert.deepStrictEqual(changeKinds(again), ["same"]);
     });
 
-    it("previews no changes when the stopped source's settings changed", async () => {
-        changeCloud(sb, (c) => {
-            c.instances[SOURCE_ID] = {
-                ...SOURCE,
-                instanceState: "stopped",
-                instanceType: "m7i.xlarge",
-                vpcSecurityGroupIds: ["sg-0eeeeeeeeeeeeeeee"],
-            };
-        });
-        const preview = await sb.pulumi("preview", "--stack", "dev", "--json");
-        assert.strictEqual(preview.code, 0, preview.stderr + preview.stdout);
-        assert.deepStrictEqual(changeKinds(preview), ["same"]);
-    });
-
     it("refuses a kmsKeyId change, which copies the image again, without --allow-replace", async () => {
-        const other = "0b0b0b0b-1111-2222-3333-444444444444";
-        changeCloud(sb, (c) => {
-            c.kmsKeys = { ...c.kmsKeys, [other]: { aliases: ["alias/other-key"] } };
-        });
+        await kmsKey(sb, "alias/other-key");
         const path = "ssm-access:relaunch[0].kmsKeyId";
         const copies = () =>
             sb.calls().filter((c) => c.method === "create" && c.type === "aws:ec2/amiCopy:AmiCopy")
                 .length;
         const copiesBefore = copies();
+        const imagesBefore = (await new Account(sb).images(REGION)).length;
         await sb.pulumi("config", "set", "--stack", "dev", "--path", path, "alias/other-key");
         try {
             const refused = await sb.driver("up", "--env", "dev", "--yes", "--json");
             assert.strictEqual(refused.code, 1, refused.stderr);
             assert.match(
                 JSON.parse(refused.stdout).stacks[0].error,
-                /^up would replace aws:ec2\/amiCopy:AmiCopy "ssm-access-dev-relaunch-i-0123456789abcdef0-ami-encrypted" \(the encrypted image is copied again from the source's image\)\. Nothing was changed/,
+                new RegExp(
+                    `^up would replace aws:ec2/amiCopy:AmiCopy "ssm-access-dev-relaunch-${source}-ami-encrypted" \\(the encrypted image is copied again from the source's image\\)\\. Nothing was changed`,
+                ),
             );
             assert.strictEqual(copies(), copiesBefore, "nothing was copied");
+            assert.strictEqual((await new Account(sb).images(REGION)).length, imagesBefore);
         } finally {
             await sb.pulumi(
                 "config",
@@ -216,20 +251,23 @@ describe("relaunch through the real engine", () => {
     });
 
     it("releases the replacement, still running, when its entry is removed", async () => {
-        const [before] = launched(sb);
+        const [before] = await replacements(sb, source);
         await sb.pulumi("config", "rm", "--stack", "dev", "ssm-access:relaunch");
         const refused = await sb.driver("up", "--env", "dev", "--yes", "--json");
         assert.strictEqual(refused.code, 1, refused.stderr);
         assert.match(
             JSON.parse(refused.stdout).stacks[0].error,
-            /^up would delete aws:ec2\/instance:Instance "ssm-access-dev-relaunch-i-0123456789abcdef0-instance" \(the instance leaves the stack: a relaunch replacement is released and keeps running, any other instance is terminated\)\. Nothing was changed/,
+            new RegExp(
+                `^up would delete aws:ec2/instance:Instance "ssm-access-dev-relaunch-${source}-instance" \\(the instance leaves the stack: a relaunch replacement is released and keeps running, any other instance is terminated\\)\\. Nothing was changed`,
+            ),
         );
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
+        const after = await replacements(sb, source);
         assert.deepStrictEqual(
-            launched(sb).map((v) => v.privateIp),
-            [before.privateIp],
-            "the replacement is still in the cloud",
+            after.map((v) => [v.InstanceId, v.State?.Name]),
+            [[before.InstanceId, "running"]],
+            "the replacement still runs",
         );
         assert.ok(
             !sb
@@ -237,11 +275,8 @@ describe("relaunch through the real engine", () => {
                 .some((c) => c.method === "delete" && c.type === "aws:ec2/instance:Instance"),
             "no terminate call",
         );
-        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
         assert.ok(
-            !state.deployment.resources.some(
-                (r: { type: string }) => r.type === "aws:ec2/instance:Instance",
-            ),
+            !(await stateOf(sb, "dev")).some((r) => r.type === "aws:ec2/instance:Instance"),
             "released from the stack",
         );
     });
@@ -249,32 +284,29 @@ describe("relaunch through the real engine", () => {
 
 describe("relaunch: destroy", () => {
     const sb = new Sandbox();
+    before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     it("releases the replacement, still running, and deletes everything else", async () => {
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
-        changeCloud(sb, (c) => {
-            c.instances[SOURCE_ID] = SOURCE;
-        });
-        await sb.pulumi(
-            "config",
-            "set",
-            "--stack",
-            "dev",
-            "--path",
-            "ssm-access:relaunch[0].instanceId",
-            SOURCE_ID,
-        );
+        const source = await launchSource(sb);
+        await setSource(sb, source);
         const up = await sb.pulumi("up", "--yes", "--stack", "dev");
         assert.strictEqual(up.code, 0, up.stderr + up.stdout);
         const destroy = await sb.pulumi("destroy", "--yes", "--stack", "dev");
         assert.strictEqual(destroy.code, 0, destroy.stderr + destroy.stdout);
+        const account = new Account(sb);
         assert.deepStrictEqual(
-            Object.values(readCloud(sb).objects).map((o) => o.type),
-            ["aws:ec2/instance:Instance"],
-            "only the replacement is left",
+            (await replacements(sb, source)).map((v) => v.State?.Name),
+            ["running"],
+            "the replacement is left, running",
         );
-        const state = JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout);
-        assert.deepStrictEqual(state.deployment.resources ?? [], []);
+        assert.deepStrictEqual(await account.images(REGION), [], "the image is deregistered");
+        assert.deepStrictEqual(
+            await account.names(),
+            { roles: [], users: [], groups: [], policies: [], instanceProfiles: [] },
+            "no IAM entity is left",
+        );
+        assert.deepStrictEqual((await stateOf(sb, "dev")).length, 0);
     });
 });

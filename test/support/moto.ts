@@ -63,6 +63,10 @@ export async function startMoto(): Promise<Moto> {
     const endpoint = `http://127.0.0.1:${port}`;
     const child = spawn(motoServerBinary(), ["-H", "127.0.0.1", "-p", String(port)], {
         stdio: ["ignore", "pipe", "pipe"],
+        // AWS managed policies (AmazonSSMManagedInstanceCore, AdministratorAccess, ...) exist in
+        // every account; moto knows them only when asked (moto/settings.py,
+        // load_iam_aws_managed_policies), else attaching one fails with NoSuchEntity.
+        env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
     });
     let output = "";
     const keep = (chunk: Buffer) => {
