@@ -132,13 +132,21 @@ export class Sandbox {
      * every stack file in the project at it.
      */
     async startCloud(): Promise<Moto> {
-        this.moto = await startMoto();
+        return this.useCloud(await startMoto());
+    }
+
+    /**
+     * Points every stack file of the project at a moto server already running, e.g. another
+     * sandbox's, as two machines of one team share one AWS account. cleanup stops it too.
+     */
+    useCloud(moto: Moto): Moto {
+        this.moto = moto;
         for (const file of fs
             .readdirSync(this.project)
             .filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
             this.pointAtCloud(path.join(this.project, file));
         }
-        return this.moto;
+        return moto;
     }
 
     /** Points one more stack file (e.g. another project's) at this sandbox's moto server. */

@@ -52,6 +52,7 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
     };
 
     before(async () => {
+        await sb.startCloud();
         const pair = await openpgp.generateKey({
             userIDs: [{ name: "ops" }],
             type: "curve25519",

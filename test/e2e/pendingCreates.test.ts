@@ -83,6 +83,7 @@ describe("pending creates: an up killed hard while provider creates are in fligh
 
     before(async function () {
         this.timeout(5 * 60 * 1000);
+        await sb.startCloud();
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
         const up = spawn(
             "pulumi",
@@ -114,7 +115,7 @@ describe("pending creates: an up killed hard while provider creates are in fligh
         for (const pid of killed.filter(alive)) {
             process.kill(pid, "SIGKILL");
         }
-        sb.cleanup();
+        return sb.cleanup();
     });
 
     it("killed the CLI, the language host, the program and the provider", async () => {

@@ -31,6 +31,7 @@ describe("protectFromDeletion: plain pulumi up and destroy (dev stack, protectio
 
     before(async function () {
         this.timeout(5 * 60 * 1000);
+        await sb.startCloud();
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
         // The committed dev stack turns protection off; the default (on) is what is tested.
         const doc = yaml.load(fs.readFileSync(stackFile, "utf8")) as {

@@ -55,7 +55,7 @@ describe("rehearsal: up --emulator on the real engine", () => {
     });
     after(async () => {
         await moto?.stop();
-        sb.cleanup();
+        await sb.cleanup();
     });
 
     /** `pulumi` on the rehearsal's own backend, as a user would inspect it. */

@@ -13,7 +13,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { Sandbox } from "../../scripts/sandbox";
-import { Moto, startMoto } from "../support/moto";
+import { Moto } from "../support/moto";
 
 // This process reads the bucket with the AWS SDK: keep its Node 20 notice out of the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -43,8 +43,9 @@ function onTeamBackend(sb: Sandbox, moto: Moto, passphrase: string): void {
     });
 }
 
-async function startTeamBucket(): Promise<{ moto: Moto; s3: S3Client }> {
-    const moto = await startMoto();
+/** The sandbox's moto server (its cloud) with the team's state bucket in its S3. */
+async function startTeamBucket(sb: Sandbox): Promise<{ moto: Moto; s3: S3Client }> {
+    const moto = await sb.startCloud();
     const s3 = new S3Client({
         endpoint: moto.endpoint,
         region: REGION,
@@ -93,13 +94,10 @@ describe("team: one stack's whole lifecycle on an S3 backend", () => {
     let moto: Moto;
     let s3: S3Client;
     before(async () => {
-        ({ moto, s3 } = await startTeamBucket());
+        ({ moto, s3 } = await startTeamBucket(sb));
         onTeamBackend(sb, moto, sb.passphrase);
     });
-    after(async () => {
-        await moto?.stop();
-        sb.cleanup();
-    });
+    after(() => sb.cleanup());
 
     it("refuses a misspelt backend option in one line, exit 2, before the engine starts", async () => {
         const url = `s3://${BUCKET}?endpoint=${moto.endpoint}&usePathStyle=true`;
@@ -162,18 +160,17 @@ describe("team: two machines run up on one stack in the S3 backend", () => {
     let moto: Moto;
     let s3: S3Client;
     before(async () => {
-        ({ moto, s3 } = await startTeamBucket());
+        ({ moto, s3 } = await startTeamBucket(first));
+        second.useCloud(moto);
         for (const sb of [first, second]) {
             onTeamBackend(sb, moto, passphrase);
+            // One account: what moto lacks (notInMoto.ts) is kept in the first machine's folder.
             sb.extraEnv.SSM_ACCESS_STANDIN_DIR = first.cloud;
         }
         // Slow creates keep the first machine's update in flight long enough to collide with it.
         first.extraEnv.SSM_ACCESS_STANDIN_DELAY_MS = "6000";
     });
-    after(async () => {
-        await moto?.stop();
-        [first, second].forEach((sb) => sb.cleanup());
-    });
+    after(() => Promise.all([first.cleanup(), second.cleanup()]));
 
     it("gives the second one clear 'locked' error naming the holder, and does no damage", async () => {
         // The stack exists and its salted stack file is committed: both machines have it.
@@ -219,13 +216,10 @@ describe("team: three stacks in parallel on the S3 backend", () => {
     let moto: Moto;
     let s3: S3Client;
     before(async () => {
-        ({ moto, s3 } = await startTeamBucket());
+        ({ moto, s3 } = await startTeamBucket(sb));
         onTeamBackend(sb, moto, sb.passphrase);
     });
-    after(async () => {
-        await moto?.stop();
-        sb.cleanup();
-    });
+    after(() => sb.cleanup());
 
     it("brings up dev, staging and prod at once, each stack's checkpoint its own", async () => {
         const run = await sb.driver("up", "--parallel", "3", "--yes", "--json");
