@@ -182,7 +182,11 @@ describe("RunCommandUsers", () => {
             ],
         );
         const userScoped = recorded.filter((r) =>
-            /aws:iam\/(userPolicy|userPolicyAttachment|userLoginProfile)/.test(r.type),
+            [
+                "aws:iam/userPolicy:UserPolicy",
+                "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                "aws:iam/userLoginProfile:UserLoginProfile",
+            ].includes(r.type),
         );
         assert.deepStrictEqual(userScoped, []);
     });
