@@ -164,7 +164,9 @@ export function deployerPolicy(plan: StackPlan): PolicyDocument {
         }
         row.grants.forEach((g) => add(g, asResource(l)));
     }
-    const out: PolicyStatement[] = [...statements.entries()].map(([sid, acc]) => ({
+    // A Sid only conditional grants fed, none of which applied (see refWhenAttaching), says nothing.
+    const granted = [...statements.entries()].filter(([, acc]) => acc.resources.size > 0);
+    const out: PolicyStatement[] = granted.map(([sid, acc]) => ({
         Sid: sid,
         Effect: "Allow",
         Action: [...acc.actions].sort(),

@@ -67,6 +67,38 @@ function policyArnsOf(plan: StackPlan): string[] {
     return [...attached, ...boundaries];
 }
 
+const EXCLUSIVE = /^aws:iam\/(group|user|role)(PolicyAttachments|Policies)Exclusive:/;
+
+/**
+ * Each principal whose policies the stack owns exclusively, with the managed ARNs and inline names
+ * it may hold: anything else found there is drift, and `up` after a refresh removes it.
+ */
+function exclusiveSetsOf(plan: StackPlan): string[] {
+    const sets = new Map<string, { managed?: unknown[]; inline?: unknown[] }>();
+    for (const r of plan.resources) {
+        const m = EXCLUSIVE.exec(r.type);
+        if (!m) {
+            continue;
+        }
+        const [, kind, what] = m;
+        const principal = `${kind} ${String(r.inputs[`${kind}Name`])}`;
+        const set = sets.get(principal) ?? {};
+        if (what === "PolicyAttachments") {
+            set.managed = r.inputs.policyArns as unknown[];
+        } else {
+            set.inline = r.inputs.policyNames as unknown[];
+        }
+        sets.set(principal, set);
+    }
+    const list = (items?: unknown[]) => (items?.length ? items.join(", ") : "none");
+    return [...sets]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+            ([principal, s]) =>
+                `${principal}: managed ${list(s.managed)}; inline ${list(s.inline)}`,
+        );
+}
+
 /** The plan as a person reads it. */
 export function formatPlan(plan: StackPlan): string {
     const lines = [`Stack ${plan.stack} (region ${plan.region ?? "?"}, account ${plan.account})`];
@@ -88,6 +120,13 @@ export function formatPlan(plan: StackPlan): string {
         lines.push(
             "  Attached managed policies and boundaries:",
             ...attached.map((a) => `    ${a}`),
+        );
+    }
+    const exclusive = exclusiveSetsOf(plan);
+    if (exclusive.length > 0) {
+        lines.push(
+            "  Policies held exclusively (anything else there is drift; up after a refresh removes it):",
+            ...exclusive.map((e) => `    ${e}`),
         );
     }
     for (const r of plan.resources) {

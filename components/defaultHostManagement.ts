@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Partition, awsManagedPolicyArn } from "../policies/iam";
 import { serviceTrustPolicy, verifyServiceTrust } from "../policies/trust";
 import type { InstanceAccessArgs } from "./instanceAccess";
+import { ownRolePolicies } from "./rolePolicies";
 
 /** Who owns the account-wide Default Host Management role; see InstanceAccessArgs. */
 export const DHMC_ROLE_CHOICES = ["create", "existing"] as const;
@@ -64,6 +65,7 @@ function createDhmcRole(
         { role: role.name, policyArn: awsManagedPolicyArn(args.partition, DHMC_POLICY) },
         { parent },
     );
+    ownRolePolicies(parent, `${name}-dhmc`, role.name, [attachment]);
     return { arn: role.arn, ready: [attachment] };
 }
 

@@ -5,6 +5,7 @@ import { OutputScope, guideInstancePolicy, outputAccessPolicy } from "../policie
 import { serviceTrustPolicy, trustStatement, verifyServiceTrust } from "../policies/trust";
 import { DefaultHostManagementRole, defaultHostManagement } from "./defaultHostManagement";
 import { shortHash } from "./hash";
+import { ownRolePolicies } from "./rolePolicies";
 
 /** How instances get SSM permissions; see InstanceAccessArgs.mode. */
 export const INSTANCE_MODES = ["managed", "guide", "legacy-managed", "none"] as const;
@@ -158,6 +159,9 @@ export class InstanceAccess extends pulumi.ComponentResource {
             attach(`attach-${shortHash(arn)}`, arn);
         }
         this.attachedPolicyArns = pulumi.all(arns);
+        if (!args.existingRoleName) {
+            ownRolePolicies(this, `${name}-role`, role.name, attachments);
+        }
 
         const profile = args.existingInstanceProfileName
             ? this.reuseProfile(args.existingInstanceProfileName, role.name)

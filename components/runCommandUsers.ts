@@ -137,6 +137,18 @@ export class RunCommandUsers extends pulumi.ComponentResource {
                 { user: user.name, groups: [group.name] },
                 { parent: this },
             );
+            // Users get permissions only through their group: any policy attached to or put on
+            // the user outside this program shows as drift and is removed by `up` after a refresh.
+            new aws.iam.UserPolicyAttachmentsExclusive(
+                `${name}-user-${u.name}-managed-exclusive`,
+                { userName: user.name, policyArns: [] },
+                { parent: this },
+            );
+            new aws.iam.UserPoliciesExclusive(
+                `${name}-user-${u.name}-inline-exclusive`,
+                { userName: user.name, policyNames: [] },
+                { parent: this },
+            );
             const accessKeys: Record<string, AccessKeyOutput> = {};
             for (const slot of u.accessKeys) {
                 const key = new aws.iam.AccessKey(
@@ -163,18 +175,6 @@ export class RunCommandUsers extends pulumi.ComponentResource {
         this.registerOutputs({ users: this.users, documentArns: this.documentArns });
     }
 
-    private adminPolicy(name: string, group: aws.iam.Group): void {
-        new aws.iam.GroupPolicy(
-            `${name}-admin-policy`,
-            {
-                group: group.name,
-                name: "RunCommandAdmin",
-                policy: JSON.stringify(adminUserPolicy()),
-            },
-            { parent: this },
-        );
-    }
-
     private group(
         name: string,
         level: AccessLevel,
@@ -186,73 +186,98 @@ export class RunCommandUsers extends pulumi.ComponentResource {
             { name: groupName(args.groupPrefix, level), path },
             { parent: this },
         );
+        const attachments: aws.iam.GroupPolicyAttachment[] = [];
         if (level === "read-only" || (level === "admin" && args.useManagedUserPolicies)) {
-            new aws.iam.GroupPolicyAttachment(
-                `${name}-${level}-managed`,
-                { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
-                { parent: this },
+            attachments.push(
+                new aws.iam.GroupPolicyAttachment(
+                    `${name}-${level}-managed`,
+                    { group: group.name, policyArn: managedUserPolicyArn(args.partition, level) },
+                    { parent: this },
+                ),
             );
         }
+        const inline: aws.iam.GroupPolicy[] = [];
+        const put = (resourceName: string, policyName: string, policy: pulumi.Input<string>) =>
+            inline.push(
+                new aws.iam.GroupPolicy(
+                    resourceName,
+                    { group: group.name, name: policyName, policy },
+                    { parent: this },
+                ),
+            );
         const hardening = hardeningPolicy(level, args.hardening ?? {});
         if (hardening) {
-            new aws.iam.GroupPolicy(
-                `${name}-${level}-hardening`,
-                {
-                    group: group.name,
-                    name: "RunCommandHardening",
-                    policy: JSON.stringify(hardening),
-                },
-                { parent: this },
-            );
+            put(`${name}-${level}-hardening`, "RunCommandHardening", JSON.stringify(hardening));
         }
         if (level === "read-only") {
-            new aws.iam.GroupPolicy(
+            put(
                 `${name}-read-only-policy`,
-                {
-                    group: group.name,
-                    name: "RunCommandReadOnly",
-                    policy: JSON.stringify(readOnlyDenyPolicy()),
-                },
-                { parent: this },
+                "RunCommandReadOnly",
+                JSON.stringify(readOnlyDenyPolicy()),
             );
         } else if (level === "admin") {
             if (!args.useManagedUserPolicies) {
-                this.adminPolicy(name, group);
+                put(`${name}-admin-policy`, "RunCommandAdmin", JSON.stringify(adminUserPolicy()));
             }
         } else {
-            const operator = args.operatorAccess;
-            if (!operator) {
-                throw new pulumi.RunError(
-                    "operator users need operatorAccess (documents and instanceTag)",
-                );
-            }
-            const arns = operator.documents.map((doc) => {
-                const arn = this.documentArns[doc];
-                if (!arn) {
-                    throw new pulumi.RunError(
-                        `operatorAccess.documents names "${doc}", which is not among the documents created here`,
-                    );
-                }
-                return arn;
-            });
-            new aws.iam.GroupPolicy(
-                `${name}-operator-policy`,
-                {
-                    group: group.name,
-                    name: "RunCommandOperator",
-                    policy: pulumi.all(arns).apply((documentArns) =>
-                        JSON.stringify(
-                            operatorPolicy(args.partition, {
-                                documentArns,
-                                instanceTag: operator.instanceTag,
-                                output: args.output,
-                            }),
-                        ),
-                    ),
-                },
-                { parent: this },
+            put(`${name}-operator-policy`, "RunCommandOperator", this.operatorPolicy(args));
+        }
+        this.ownGroupPolicies(`${name}-${level}`, group, attachments, inline);
+        return group;
+    }
+
+    /**
+     * The group's policies are exactly the declared ones: the exclusive resources read the group's
+     * whole set (ListAttachedGroupPolicies, ListGroupPolicies) and detach or delete what is not
+     * declared (terraform-provider-aws internal/service/iam/group_policy_attachments_exclusive.go,
+     * group_policies_exclusive.go). They sit beside the per-policy resources, listing exactly what
+     * those declare, as the provider's docs ask to avoid a perpetual diff
+     * (website/docs/r/iam_group_policy_attachments_exclusive.html.markdown). They come after them:
+     * on create the inline one would put a missing policy with no document, which the AWS SDK
+     * refuses before sending (aws-sdk-go-v2 service/iam/validators.go, PutGroupPolicyInput).
+     */
+    private ownGroupPolicies(
+        prefix: string,
+        group: aws.iam.Group,
+        attachments: aws.iam.GroupPolicyAttachment[],
+        inline: aws.iam.GroupPolicy[],
+    ): void {
+        new aws.iam.GroupPolicyAttachmentsExclusive(
+            `${prefix}-managed-exclusive`,
+            { groupName: group.name, policyArns: attachments.map((a) => a.policyArn) },
+            { parent: this, dependsOn: attachments },
+        );
+        new aws.iam.GroupPoliciesExclusive(
+            `${prefix}-inline-exclusive`,
+            { groupName: group.name, policyNames: inline.map((p) => p.name) },
+            { parent: this, dependsOn: inline },
+        );
+    }
+
+    private operatorPolicy(args: RunCommandUsersArgs): pulumi.Output<string> {
+        const operator = args.operatorAccess;
+        if (!operator) {
+            throw new pulumi.RunError(
+                "operator users need operatorAccess (documents and instanceTag)",
             );
         }
-        return group;
+        const arns = operator.documents.map((doc) => {
+            const arn = this.documentArns[doc];
+            if (!arn) {
+                throw new pulumi.RunError(
+                    `operatorAccess.documents names "${doc}", which is not among the documents created here`,
+                );
+            }
+            return arn;
+        });
+        return pulumi.all(arns).apply((documentArns) =>
+            JSON.stringify(
+                operatorPolicy(args.partition, {
+                    documentArns,
+                    instanceTag: operator.instanceTag,
+                    output: args.output,
+                }),
+            ),
+        );
     }
 }

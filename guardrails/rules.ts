@@ -86,15 +86,29 @@ const MANAGED_S3_ON_STAR: Record<string, string> = {
     AdministratorAccess: "*",
 };
 
+/** Resource types that attach managed policies: one (`policyArn`) or an exclusive set (`policyArns`). */
 const ATTACHMENT_TYPES = [
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
 ];
 
-/** The wide S3 grant of an attached AWS managed policy, or undefined. */
-function managedS3OnStar(attachment: PolicyResource): { name: string; grants: string } | undefined {
-    const match = /^arn:[a-z-]+:iam::aws:policy\/(.+)$/.exec(String(attachment.props.policyArn));
+/** Each (principal, policy ARN) a resource attaches, the principal as "role x", "group y". */
+function attachedPairs(attachment: PolicyResource): { principal: string; arn: string }[] {
+    const kind = /^aws:iam\/(role|group|user)/.exec(attachment.type)?.[1] ?? "";
+    const name = attachment.props[kind] ?? attachment.props[`${kind}Name`];
+    return list<unknown>(attachment.props.policyArn ?? attachment.props.policyArns).map((arn) => ({
+        principal: `${kind} ${String(name)}`,
+        arn: String(arn),
+    }));
+}
+
+/** The wide S3 grant of an AWS managed policy, by ARN, or undefined. */
+function managedS3OnStar(arn: string): { name: string; grants: string } | undefined {
+    const match = /^arn:[a-z-]+:iam::aws:policy\/(.+)$/.exec(arn);
     const grants = match ? MANAGED_S3_ON_STAR[match[1]] : undefined;
     return match && grants ? { name: match[1], grants } : undefined;
 }
@@ -123,9 +137,16 @@ export function noS3OnStarWithBucket(args: StackValidationArgs, report: ReportVi
             );
         }
     }
+    // Reported once per principal and policy: an exclusive set lists what the per-policy
+    // attachments beside it attach.
+    const reported = new Set<string>();
     for (const a of args.resources.filter((r) => ATTACHMENT_TYPES.includes(r.type))) {
-        const wide = managedS3OnStar(a);
-        if (wide) {
+        for (const { principal, arn } of attachedPairs(a)) {
+            const wide = managedS3OnStar(arn);
+            if (!wide || reported.has(`${principal} ${arn}`)) {
+                continue;
+            }
+            reported.add(`${principal} ${arn}`);
             report(
                 `${a.name} attaches the AWS managed policy ${wide.name}, which allows ${wide.grants} on "*", although an output bucket is configured: attach a policy scoped to the bucket (instanceMode managed or guide)`,
                 a.urn,

@@ -19,6 +19,24 @@ function attachedArns(): string[] {
         .sort();
 }
 
+const MANAGED_EXCLUSIVE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
+const INLINE_EXCLUSIVE = "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive";
+
+/** Each role the exclusive resources own, with its declared managed ARNs and inline names. */
+function exclusiveSets(): Record<string, { managed?: string[]; inline?: string[] }> {
+    const sets: Record<string, { managed?: string[]; inline?: string[] }> = {};
+    for (const r of ofType(MANAGED_EXCLUSIVE)) {
+        sets[r.inputs.roleName] = {
+            ...sets[r.inputs.roleName],
+            managed: [...r.inputs.policyArns].sort(),
+        };
+    }
+    for (const r of ofType(INLINE_EXCLUSIVE)) {
+        sets[r.inputs.roleName] = { ...sets[r.inputs.roleName], inline: r.inputs.policyNames };
+    }
+    return sets;
+}
+
 describe("InstanceAccess", () => {
     describe("mode managed (default)", () => {
         it("creates an EC2-trusted role with AmazonSSMManagedInstanceCore and its profile", async () => {
@@ -166,6 +184,52 @@ describe("InstanceAccess", () => {
         });
     });
 
+    describe("exclusive ownership of the created role's policies", () => {
+        it("owns exactly the attached managed policies, the output policy included, and no inline policy", async () => {
+            new InstanceAccess("t", {
+                ...BASE,
+                roleName: "ssm-role",
+                output: { outputBucket: "ssm-out" },
+                additionalPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"],
+            });
+            await settled();
+            const output = one("aws:iam/policy:Policy").state.arn;
+            assert.deepStrictEqual(exclusiveSets(), {
+                "ssm-role": {
+                    managed: [
+                        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+                        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+                        output,
+                    ].sort(),
+                    inline: [],
+                },
+            });
+        });
+
+        it("lists in the exclusive set exactly what the per-policy attachments attach (no perpetual diff)", async () => {
+            new InstanceAccess("t", { ...BASE, mode: "guide", roleName: "ssm-role" });
+            await settled();
+            assert.deepStrictEqual(exclusiveSets()["ssm-role"].managed, attachedArns());
+        });
+
+        it("owns the Default Host Management role it creates: its one policy, no inline policy", async () => {
+            onCall("aws:index/getCallerIdentity:getCallerIdentity", () => ({
+                accountId: ACCOUNT,
+                arn: "x",
+                userId: "y",
+                id: ACCOUNT,
+            }));
+            new InstanceAccess("t", { ...BASE, mode: "none", defaultHostManagement: true });
+            await settled();
+            assert.deepStrictEqual(exclusiveSets(), {
+                AWSSystemsManagerDefaultEC2InstanceManagementRole: {
+                    managed: ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"],
+                    inline: [],
+                },
+            });
+        });
+    });
+
     describe("mode guide", () => {
         it("creates the guide's policy as a customer-managed policy, narrowed to the bucket", async () => {
             new InstanceAccess("t", { ...BASE, mode: "guide", output: { outputBucket: "out" } });
@@ -281,6 +345,18 @@ describe("InstanceAccess", () => {
             assert.strictEqual(await promiseOf(ia.defaultHostManagementRoleArn!), DHMC_ARN);
         });
 
+        it("leaves the existing role's other policies alone: no exclusive set on it", async () => {
+            onCall("aws:iam/getRole:getRole", existing("ssm.amazonaws.com"));
+            new InstanceAccess("t", {
+                ...BASE,
+                mode: "none",
+                defaultHostManagement: true,
+                defaultHostManagementRole: "existing",
+            });
+            await settled();
+            assert.deepStrictEqual(exclusiveSets(), {});
+        });
+
         it("refuses a role SSM cannot assume, and sets nothing", async () => {
             onCall("aws:iam/getRole:getRole", existing("ec2.amazonaws.com"));
             const ia = new InstanceAccess("t", {
@@ -307,6 +383,26 @@ describe("InstanceAccess", () => {
             arn: `arn:aws:iam::${ACCOUNT}:role/Legacy`,
             assumeRolePolicy,
             id: "Legacy",
+        });
+
+        it("leaves the adopted role's other policies alone: no exclusive set on it", async () => {
+            onCall(
+                "aws:iam/getRole:getRole",
+                role(
+                    trust({
+                        Effect: "Allow",
+                        Principal: { Service: "ec2.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    }),
+                ),
+            );
+            new InstanceAccess("t", { ...BASE, existingRoleName: "Legacy" });
+            await settled();
+            assert.strictEqual(
+                ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length,
+                1,
+            );
+            assert.deepStrictEqual(exclusiveSets(), {});
         });
 
         it("adopts a role whose Service is a string, attaching SSM and creating a profile", async () => {

@@ -182,7 +182,11 @@ describe("RunCommandUsers", () => {
             ],
         );
         const userScoped = recorded.filter((r) =>
-            /aws:iam\/(userPolicy|userPolicyAttachment|userLoginProfile)/.test(r.type),
+            [
+                "aws:iam/userPolicy:UserPolicy",
+                "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                "aws:iam/userLoginProfile:UserLoginProfile",
+            ].includes(r.type),
         );
         assert.deepStrictEqual(userScoped, []);
     });
@@ -447,6 +451,105 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
             assert.strictEqual(await decide(opWithOutput, action, resource, context), expected);
         });
     }
+});
+
+/** Each principal the exclusive resources own, with its declared managed ARNs and inline names. */
+function exclusiveSets(
+    kind: "group" | "user",
+): Record<string, { managed: string[]; inline: string[] }> {
+    const Kind = kind === "group" ? "Group" : "User";
+    const key = `${kind}Name`;
+    const managed = ofType(
+        `aws:iam/${kind}PolicyAttachmentsExclusive:${Kind}PolicyAttachmentsExclusive`,
+    );
+    const inline = ofType(`aws:iam/${kind}PoliciesExclusive:${Kind}PoliciesExclusive`);
+    return Object.fromEntries(
+        managed.map((m) => [
+            m.inputs[key],
+            {
+                managed: [...m.inputs.policyArns].sort(),
+                inline: [
+                    ...inline
+                        .filter((i) => i.inputs[key] === m.inputs[key])
+                        .flatMap((i) => i.inputs.policyNames),
+                ].sort(),
+            },
+        ]),
+    );
+}
+
+describe("RunCommandUsers: exclusive ownership of policies", () => {
+    const cases: {
+        what: string;
+        args: Partial<RunCommandUsersArgs>;
+        groups: Record<string, { managed: string[]; inline: string[] }>;
+    }[] = [
+        {
+            what: "by default",
+            args: {},
+            groups: {
+                "ssm-access-test-admin": { managed: [], inline: ["RunCommandAdmin"] },
+                "ssm-access-test-read-only": {
+                    managed: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
+                    inline: ["RunCommandReadOnly"],
+                },
+                "ssm-access-test-operator": { managed: [], inline: ["RunCommandOperator"] },
+            },
+        },
+        {
+            what: "with managed admin policies and hardening",
+            args: { useManagedUserPolicies: true, hardening: { allowedRegions: ["us-east-1"] } },
+            groups: {
+                "ssm-access-test-admin": {
+                    managed: ["arn:aws:iam::aws:policy/AmazonSSMFullAccess"],
+                    inline: ["RunCommandHardening"],
+                },
+                "ssm-access-test-read-only": {
+                    managed: ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"],
+                    inline: ["RunCommandHardening", "RunCommandReadOnly"],
+                },
+                "ssm-access-test-operator": {
+                    managed: [],
+                    inline: ["RunCommandHardening", "RunCommandOperator"],
+                },
+            },
+        },
+    ];
+    for (const c of cases) {
+        it(`owns each group's policies ${c.what}: exactly its managed ARNs and inline names`, async () => {
+            new RunCommandUsers("u", { ...BASE, ...c.args });
+            await settled();
+            assert.deepStrictEqual(exclusiveSets("group"), c.groups);
+        });
+    }
+
+    it("lists in the exclusive sets exactly what the per-policy resources declare (no perpetual diff)", async () => {
+        new RunCommandUsers("u", { ...BASE, hardening: { allowedRegions: ["us-east-1"] } });
+        await settled();
+        const declared: Record<string, { managed: string[]; inline: string[] }> = {};
+        const of = (group: string) => (declared[group] ??= { managed: [], inline: [] });
+        for (const a of ofType("aws:iam/groupPolicyAttachment:GroupPolicyAttachment")) {
+            of(a.inputs.group).managed.push(a.inputs.policyArn);
+        }
+        for (const p of ofType("aws:iam/groupPolicy:GroupPolicy")) {
+            of(p.inputs.group).inline.push(p.inputs.name);
+        }
+        for (const d of Object.values(declared)) {
+            d.managed.sort();
+            d.inline.sort();
+        }
+        assert.deepStrictEqual(exclusiveSets("group"), declared);
+    });
+
+    it("owns every user's policies as none: nothing attached, nothing inline", async () => {
+        new RunCommandUsers("u", BASE);
+        await settled();
+        assert.deepStrictEqual(exclusiveSets("user"), {
+            alice: { managed: [], inline: [] },
+            rita: { managed: [], inline: [] },
+            otto: { managed: [], inline: [] },
+        });
+    });
 });
 
 describe("RunCommandUsers: documents and access keys", () => {

@@ -2,7 +2,7 @@
  * The IAM API calls of each IAM resource type and lookup, from terraform-provider-aws
  * (hashicorp/terraform-provider-aws, internal/service/iam/<file>.go: each row cites its file).
  */
-import { Row, attachedPolicy, ref, self } from "./targets";
+import { Row, attachedPolicy, ref, refWhenAttaching, self } from "./targets";
 
 /**
  * The API calls each IAM resource type's create, read, update and delete make, with the provider
@@ -145,6 +145,93 @@ export const IAM_RESOURCE_CALLS: Record<string, Row> = {
                 sid: "IamGroupDetachPolicies",
                 actions: ["iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies"],
                 on: ref("group", "group"),
+            },
+        ],
+    },
+    // The six exclusive types share one shape (terraform-provider-aws, each file's Create, Read,
+    // Update: findXxxByName lists the principal's whole set, syncAttachments diffs it with the
+    // declared one, attaches or puts what is missing and detaches or deletes the rest; Delete is
+    // framework.WithNoOpDelete, which makes no call). Attach calls come from attachPolicyToGroup,
+    // attachPolicyToUser, attachPolicyToRole (group_policy_attachment.go, user_policy_attachment.go,
+    // role_policy_attachment.go), only for declared ARNs: conditioned on them, and granted not at
+    // all when none is declared. A Put*Policy for a missing inline name carries no document, which
+    // the AWS SDK refuses before sending (aws-sdk-go-v2 service/iam/validators.go): it never
+    // reaches IAM, and the program creates the inline policies first.
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": {
+        source: "internal/service/iam/group_policy_attachments_exclusive.go",
+        grants: [
+            {
+                sid: "IamGroupAttachPolicies",
+                actions: ["iam:AttachGroupPolicy"],
+                on: refWhenAttaching("group", "groupName"),
+                condition: attachedPolicy,
+            },
+            {
+                sid: "IamGroupDetachPolicies",
+                actions: ["iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies"],
+                on: ref("group", "groupName"),
+            },
+        ],
+    },
+    "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": {
+        source: "internal/service/iam/group_policies_exclusive.go",
+        grants: [
+            {
+                sid: "IamGroupInlinePolicies",
+                actions: ["iam:ListGroupPolicies", "iam:DeleteGroupPolicy"],
+                on: ref("group", "groupName"),
+            },
+        ],
+    },
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": {
+        source: "internal/service/iam/user_policy_attachments_exclusive.go",
+        grants: [
+            {
+                sid: "IamUserAttachPolicies",
+                actions: ["iam:AttachUserPolicy"],
+                on: refWhenAttaching("user", "userName"),
+                condition: attachedPolicy,
+            },
+            {
+                sid: "IamUserRemovePolicies",
+                actions: ["iam:ListAttachedUserPolicies", "iam:DetachUserPolicy"],
+                on: ref("user", "userName"),
+            },
+        ],
+    },
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": {
+        source: "internal/service/iam/user_policies_exclusive.go",
+        grants: [
+            {
+                sid: "IamUserRemovePolicies",
+                actions: ["iam:ListUserPolicies", "iam:DeleteUserPolicy"],
+                on: ref("user", "userName"),
+            },
+        ],
+    },
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": {
+        source: "internal/service/iam/role_policy_attachments_exclusive.go",
+        grants: [
+            {
+                sid: "IamRoleAttachPolicies",
+                actions: ["iam:AttachRolePolicy"],
+                on: refWhenAttaching("role", "roleName"),
+                condition: attachedPolicy,
+            },
+            {
+                sid: "IamRoleDetachPolicies",
+                actions: ["iam:DetachRolePolicy", "iam:ListAttachedRolePolicies"],
+                on: ref("role", "roleName"),
+            },
+        ],
+    },
+    "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": {
+        source: "internal/service/iam/role_policies_exclusive.go",
+        grants: [
+            {
+                sid: "IamRoleInlinePolicies",
+                actions: ["iam:ListRolePolicies", "iam:DeleteRolePolicy"],
+                on: ref("role", "roleName"),
             },
         ],
     },

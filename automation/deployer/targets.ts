@@ -131,19 +131,36 @@ export const ref =
  */
 export const anyResource: Target = () => ["*"];
 
+/** The managed policy ARNs a resource attaches: an attachment's one, an exclusive set's list. */
+function declaredPolicyArns(r: PlannedResource): string[] {
+    return ([] as unknown[])
+        .concat(r.inputs.policyArn ?? r.inputs.policyArns ?? [])
+        .map((arn) => String(arn));
+}
+
 /**
- * Which managed policies may be attached: the attachment's policy ARN, or, when it is known only
- * at deploy ("ARN of <policy>"), the stack's policy of that name.
+ * Which managed policies may be attached: the resource's policy ARNs, each, when it is known only
+ * at deploy ("ARN of <policy>"), as the stack's policy of that name.
  */
 export const attachedPolicy = (r: PlannedResource, ctx: Context): Condition => {
-    const arn = String(r.inputs.policyArn ?? "");
-    const of = /ARN of ([^\]]+)\]/.exec(arn)?.[1];
-    const policy = ctx.plan.resources.find(
-        (p) => p.type === "aws:iam/policy:Policy" && p.name === of,
-    );
-    const values = policy ? self(policy, ctx) : [wildcard(arn)];
+    const values = declaredPolicyArns(r).flatMap((arn) => {
+        const of = /ARN of ([^\]]+)\]/.exec(arn)?.[1];
+        const policy = ctx.plan.resources.find(
+            (p) => p.type === "aws:iam/policy:Policy" && p.name === of,
+        );
+        return policy ? self(policy, ctx) : [wildcard(arn)];
+    });
     return { operator: "ArnLike", key: "iam:PolicyARN", values };
 };
+
+/**
+ * `ref`, but only for a resource that attaches some policy: an exclusive set declaring none (a
+ * user's) never attaches, so it is granted no Attach* at all.
+ */
+export const refWhenAttaching =
+    (kind: string, key: string): Target =>
+    (r, ctx) =>
+        declaredPolicyArns(r).length > 0 ? ref(kind, key)(r, ctx) : [];
 
 /** A lookup read as a resource, so the same targets apply to its inputs. */
 export function asResource(l: Lookup): PlannedResource {

@@ -127,7 +127,31 @@ const DEV_LIFECYCLE: Call[] = [
         resource: group("read-only"),
         context: { "iam:PolicyARN": READ_ONLY },
     },
-    ...each(["iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies"], group("read-only")),
+    // The exclusive sets: every group's, user's and the created role's whole set is read, and
+    // what the stack does not declare is detached or deleted.
+    ...["admin", "operator", "read-only"].flatMap((level) =>
+        each(
+            [
+                "iam:ListAttachedGroupPolicies",
+                "iam:DetachGroupPolicy",
+                "iam:ListGroupPolicies",
+                "iam:DeleteGroupPolicy",
+            ],
+            group(level),
+        ),
+    ),
+    ...["dev-admin", "dev-auditor", "dev-oncall"].flatMap((name) =>
+        each(
+            [
+                "iam:ListAttachedUserPolicies",
+                "iam:DetachUserPolicy",
+                "iam:ListUserPolicies",
+                "iam:DeleteUserPolicy",
+            ],
+            user(name),
+        ),
+    ),
+    ...each(["iam:ListRolePolicies", "iam:DeleteRolePolicy"], ROLE),
     ...each(
         [
             "ssm:CreateDocument",
@@ -188,6 +212,49 @@ const DEV_DENIED: (Call & { why: string })[] = [
         why: "another stack's group",
         action: "iam:PutGroupPolicy",
         resource: `${IAM}:group/ssm-access/ssm-access-prod-admin`,
+    },
+    {
+        why: "attaching AdministratorAccess to the operator group",
+        action: "iam:AttachGroupPolicy",
+        resource: group("operator"),
+        context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" },
+    },
+    {
+        why: "attaching a policy to a group outside the stack",
+        action: "iam:AttachGroupPolicy",
+        resource: `${IAM}:group/Admins`,
+        context: { "iam:PolicyARN": READ_ONLY },
+    },
+    {
+        why: "detaching a policy from a group outside the stack",
+        action: "iam:DetachGroupPolicy",
+        resource: `${IAM}:group/Admins`,
+    },
+    {
+        why: "deleting an inline policy of another stack's group",
+        action: "iam:DeleteGroupPolicy",
+        resource: `${IAM}:group/ssm-access/ssm-access-prod-operator`,
+    },
+    {
+        why: "attaching a policy to a user (users hold none)",
+        action: "iam:AttachUserPolicy",
+        resource: user("dev-oncall"),
+        context: { "iam:PolicyARN": READ_ONLY },
+    },
+    {
+        why: "putting an inline policy on a user",
+        action: "iam:PutUserPolicy",
+        resource: user("dev-oncall"),
+    },
+    {
+        why: "detaching a policy from a user outside the stack",
+        action: "iam:DetachUserPolicy",
+        resource: `${IAM}:user/someone-else`,
+    },
+    {
+        why: "putting an inline policy on the instance role",
+        action: "iam:PutRolePolicy",
+        resource: ROLE,
     },
     {
         why: "relaunching (dev relaunches nothing)",
@@ -325,6 +392,26 @@ describe("automation/deployerPolicy: Default Host Management, a relaunch, a priv
             resource: INSTANCE_ROLE,
             context: { "iam:PassedToService": "ec2.amazonaws.com" },
         },
+        ...[
+            "iam:ListAttachedRolePolicies",
+            "iam:DetachRolePolicy",
+            "iam:ListRolePolicies",
+            "iam:DeleteRolePolicy",
+        ].map((action) => ({ decision: "Allowed" as const, action, resource: DHMC_ROLE })),
+        {
+            decision: "Allowed",
+            action: "iam:AttachRolePolicy",
+            resource: DHMC_ROLE,
+            context: {
+                "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy",
+            },
+        },
+        {
+            decision: "denied",
+            action: "iam:AttachRolePolicy",
+            resource: DHMC_ROLE,
+            context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
         {
             decision: "Allowed",
             action: "ssm:UpdateServiceSetting",
@@ -413,6 +500,9 @@ describe("automation/deployerPolicy: an adopted role (existingRoleName)", () => 
             resource: `${IAM}:role/Other`,
             context: { "iam:PolicyARN": CORE },
         },
+        // Someone else's role: the stack owns only its own attachments, not the role's whole set.
+        { decision: "denied", action: "iam:DeleteRolePolicy", resource: LEGACY },
+        { decision: "denied", action: "iam:ListRolePolicies", resource: LEGACY },
         {
             decision: "Allowed",
             action: "iam:PassRole",

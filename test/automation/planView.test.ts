@@ -29,6 +29,19 @@ describe("automation/planView: the shipped dev stack as a reviewer reads it", ()
         assert.match(text, /-> arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore/);
     });
 
+    it("lists each principal whose policies the stack holds exclusively, with what it may hold", () => {
+        const section = text.split("\n  Policies held exclusively")[1]?.split("\n  aws:")[0];
+        assert.deepStrictEqual(section?.split("\n").slice(1), [
+            "    group ssm-access-dev-admin: managed none; inline RunCommandAdmin",
+            "    group ssm-access-dev-operator: managed none; inline RunCommandOperator",
+            "    group ssm-access-dev-read-only: managed arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess; inline RunCommandReadOnly",
+            "    role ssm-access-dev-instance-role-[random suffix chosen at deploy]: managed [known at deploy: ARN of ssm-access-dev-instance-output], arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore; inline none",
+            "    user dev-admin: managed none; inline none",
+            "    user dev-auditor: managed none; inline none",
+            "    user dev-oncall: managed none; inline none",
+        ]);
+    });
+
     it("gives the stack's region, and that the account is known at deploy", () => {
         assert.strictEqual(
             text.split("\n")[0],
