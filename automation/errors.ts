@@ -1,6 +1,7 @@
 /** Errors the driver explains in plain language instead of printing a stack trace. */
 import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
+import { stackLockDir } from "./locks";
 
 /** Bad command line: exit code 2, with the usage hint. */
 export class UsageError extends Error {
@@ -24,11 +25,16 @@ export function lockAdvice(
     project = "ssm-access",
     holder?: string,
 ): string {
+    return lockedAdvice(stack, staleLockRemoval(stack, backendUrl, project), holder);
+}
+
+/** A locked stack, who holds it when known, and `removal`, the command that removes the lock. */
+export function lockedAdvice(stack: string, removal: string, holder?: string): string {
     return (
         `Stack "${stack}" is locked by another update.` +
         (holder ? ` Its lock was taken by ${holder}.` : "") +
         " Wait for it to finish. If none is running (an earlier run was killed), remove the stale lock: " +
-        staleLockRemoval(stack, backendUrl, project)
+        removal
     );
 }
 
@@ -36,13 +42,13 @@ export function lockAdvice(
 export function staleLockRemoval(stack: string, backendUrl?: string, project = "ssm-access") {
     if (backendUrl?.startsWith("file://")) {
         const dir = backendUrl.slice("file://".length).replace(/\/+$/, "");
-        return `rm ${dir}/.pulumi/locks/organization/${project}/${stack}/*.json`;
+        return `rm ${dir}/${stackLockDir(project, stack)}/*.json`;
     }
     if (backendUrl) {
         return `PULUMI_BACKEND_URL=${backendUrl} pulumi cancel --yes --stack ${stack}`;
     }
     return (
-        `for a file backend delete <backend>/.pulumi/locks/organization/${project}/${stack}/*.json; ` +
+        `for a file backend delete <backend>/${stackLockDir(project, stack)}/*.json; ` +
         `for any backend run \`pulumi cancel --yes --stack ${stack}\`.`
     );
 }

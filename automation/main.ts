@@ -1,6 +1,7 @@
 import * as path from "path";
 import { main, terminalConfirm } from "./cli";
 import { resolveBackend } from "./backend";
+import { thisHost } from "./locks";
 import { prepareRehearsal } from "./rehearsal";
 import { InlineProgram, PulumiEngine } from "./pulumiEngine";
 import type { StackOutputs } from "../program";
@@ -89,6 +90,7 @@ main(process.argv.slice(2), {
     signal: cancel.signal,
     keyUsage: async (target) => (await import("./keyUsage")).iamKeyUsage(target),
     now: () => new Date(),
+    host: thisHost,
 }).then(
     (code) => {
         process.exitCode = code;

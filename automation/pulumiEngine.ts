@@ -24,6 +24,7 @@ import {
 } from "./stackEngine";
 import { ResourceChange, driftChange, resourceChange, warningFrom } from "./engineEvents";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
+import { StackLock, readStackLocks } from "./locks";
 import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
@@ -244,6 +245,15 @@ export class PulumiEngine implements StackEngine {
                 break;
         }
         return summary;
+    }
+
+    async stackLocks(name: string): Promise<StackLock[] | undefined> {
+        try {
+            return await readStackLocks(this.backend.url, projectName(this.projectDir), name);
+        } catch {
+            // Unreadable (e.g. credentials the AWS SDK finds and the CLI does not): as unknown.
+            return undefined;
+        }
     }
 
     staleLockRemoval(name: string): string {

@@ -1,5 +1,6 @@
 /** The small interface the driver needs from Pulumi, so tests can stand a fake in for it. */
 import type { ResourceChange } from "./engineEvents";
+import type { StackLock } from "./locks";
 import type { PendingCreate } from "./pending";
 
 /**
@@ -52,6 +53,11 @@ export interface StackEngine {
     run(command: Command, stack: string, opts: OpOptions): Promise<OpResult>;
     /** Creates an earlier update started and never finished (from the exported state). */
     pendingCreates(stack: string): Promise<PendingCreate[]>;
+    /**
+     * The locks the stack's running updates hold in a file or S3 backend (automation/locks.ts);
+     * undefined where the driver cannot read them: Pulumi Cloud, or a failed read.
+     */
+    stackLocks(stack: string): Promise<StackLock[] | undefined>;
     /** The command that removes the stack's stale locks in the backend in use. */
     staleLockRemoval(stack: string): string;
     /** The resources in the stack's state, those pending deletion left out; secrets stay encrypted. */

@@ -7,6 +7,7 @@ import { Command, StackEngine } from "../stackEngine";
 import { summaryTable } from "../progress";
 import { StackRun } from "../runner";
 import { AwsTarget, KeyUsage } from "../keyUsage";
+import { Host } from "../locks";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, drift: 3, cancelled: 130 } as const;
 
@@ -29,6 +30,8 @@ export interface CliDeps {
     keyUsage(target: AwsTarget): Promise<KeyUsage>;
     /** The time: names rotate-keys' new slot and dates retire-key's check. */
     now(): Date;
+    /** This machine: tells a lock its own killed process left from a running update's. */
+    host: Host;
 }
 
 /** Writes the one JSON document of a --json run to stdout. */

@@ -7,7 +7,7 @@ import { guardedSteps, refusal } from "../guard";
 import { formatDrift, formatReview, isChange } from "../review";
 import { Command, OpResult, StackEngine, Step } from "../stackEngine";
 import { DriverError, UsageError } from "../errors";
-import { pendingAdvice } from "../pending";
+import { pendingRefusal } from "../pending";
 import { Progress } from "../progress";
 import { StackRun, Worker, runStacks } from "../runner";
 import { CliDeps, EXIT, Emit, finish } from "./context";
@@ -71,9 +71,9 @@ export async function operate(
         if (command !== "destroy") {
             await deps.checkConfig(stack);
         }
-        const pending = await engine.pendingCreates(stack);
-        if (pending.length > 0) {
-            throw new DriverError(pendingAdvice(stack, pending, engine.staleLockRemoval(stack)));
+        const refused = await pendingRefusal(engine, stack, deps.host);
+        if (refused) {
+            throw new DriverError(refused);
         }
         const preview = command === "destroy" ? "preview-destroy" : "preview";
         const result = await engine.run(preview, stack, { signal, onStep });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { EXIT, main } from "../../automation/cli";
+import { StackLock } from "../../automation/locks";
 import { Step } from "../../automation/stackEngine";
 import { FakeEngine, deps, result } from "../support/driverFakes";
 
@@ -78,26 +79,88 @@ describe("automation/cli: runs, exit codes and JSON", () => {
         assert.deepStrictEqual(engine.calls, []);
     });
 
-    it("stops a stack with pending creates before its preview, naming them, and runs the others", async () => {
-        const engine = new FakeEngine();
-        engine.pending.dev = [
-            {
-                urn: "urn:pulumi:dev::ssm-access::aws:iam/group:Group::g",
-                type: "aws:iam/group:Group",
-            },
-        ];
-        const d = deps(engine);
-        assert.strictEqual(
-            await main(["up", "--env", "dev,prod", "--yes", "--json"], d),
-            EXIT.failed,
-        );
-        assert.deepStrictEqual(engine.calls, ["preview prod", "up prod"]);
-        const [dev] = JSON.parse(d.out.text).stacks;
-        assert.match(dev.error, /^Stack "dev" has 1 create that an earlier update started/);
-        assert.match(
-            dev.error,
-            /remove the killed update's stale lock: rm \/state\/.pulumi\/locks\/organization\/ssm-access\/dev\/\*\.json\n/,
-        );
+    describe("a stack with pending creates", () => {
+        const LOCK = {
+            username: "ci",
+            hostname: "runner-7",
+            pid: 4242,
+            timestamp: "2026-11-28T21:01:49.123456789Z",
+        };
+        /** up of dev and prod, dev with one pending create and `locks`; dev's error. */
+        async function upWithPending(
+            locks: StackLock[] | undefined,
+            host = { name: "this-machine", running: () => true },
+        ) {
+            const engine = new FakeEngine();
+            engine.pending.dev = [
+                {
+                    urn: "urn:pulumi:dev::ssm-access::aws:iam/group:Group::g",
+                    type: "aws:iam/group:Group",
+                },
+            ];
+            engine.locks.dev = locks;
+            const d = deps(engine, { host });
+            const code = await main(["up", "--env", "dev,prod", "--yes", "--json"], d);
+            const [dev] = JSON.parse(d.out.text).stacks;
+            return { code, calls: engine.calls, error: dev.error as string };
+        }
+
+        it("under a running update's lock is locked: the holder named, exit 1, only the other stack run", async () => {
+            const run = await upWithPending([LOCK]);
+            assert.strictEqual(run.code, EXIT.failed);
+            assert.deepStrictEqual(run.calls, ["preview prod", "up prod"]);
+            assert.strictEqual(
+                run.error,
+                'Stack "dev" is locked by another update. Its lock was taken by ci@runner-7 (pid 4242) at 2026-11-28T21:01:49Z. ' +
+                    "Wait for it to finish. If none is running (an earlier run was killed), remove the stale lock: " +
+                    "rm /state/.pulumi/locks/organization/ssm-access/dev/*.json",
+            );
+        });
+
+        it("under a lock of this machine whose process is gone says the lock is stale, and how to remove it", async () => {
+            const here = { ...LOCK, hostname: "this-machine" };
+            const run = await upWithPending([here], { name: "this-machine", running: () => false });
+            assert.strictEqual(run.code, EXIT.failed);
+            assert.deepStrictEqual(run.calls, ["preview prod", "up prod"]);
+            assert.match(run.error, /^Stack "dev" has 1 create that an earlier update started/);
+            assert.strictEqual(
+                run.error.split("\n")[1],
+                "  first, remove the killed update's stale lock (taken by ci@this-machine (pid 4242) at 2026-11-28T21:01:49Z, " +
+                    "no longer running on this machine): rm /state/.pulumi/locks/organization/ssm-access/dev/*.json",
+            );
+        });
+
+        it("under a lock of this machine whose process runs is locked", async () => {
+            const here = { ...LOCK, hostname: "this-machine" };
+            const run = await upWithPending([here], { name: "this-machine", running: () => true });
+            assert.match(
+                run.error,
+                /^Stack "dev" is locked by another update\. Its lock was taken by ci@this-machine/,
+            );
+        });
+
+        it("with no lock gives the import commands and no lock to remove", async () => {
+            const run = await upWithPending([]);
+            assert.strictEqual(run.code, EXIT.failed);
+            assert.deepStrictEqual(run.calls, ["preview prod", "up prod"]);
+            assert.match(run.error, /^Stack "dev" has 1 create that an earlier update started/);
+            assert.match(
+                run.error,
+                /--import-pending-creates 'urn:pulumi:dev::ssm-access::aws:iam\/group:Group::g'/,
+            );
+            assert.doesNotMatch(run.error, /lock/);
+        });
+
+        it("where locks cannot be read (Pulumi Cloud) says they may be a running update's and removes nothing", async () => {
+            const run = await upWithPending(undefined);
+            assert.strictEqual(run.code, EXIT.failed);
+            assert.deepStrictEqual(run.calls, ["preview prod", "up prod"]);
+            assert.match(
+                run.error,
+                /^Stack "dev" has 1 create that an update started and has not finished: they may belong to an update of this stack running now, or to one that was killed/,
+            );
+            assert.doesNotMatch(run.error, /lock:|cancel|rm /);
+        });
     });
 
     describe("the replacement guard in up", () => {

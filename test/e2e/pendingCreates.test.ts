@@ -158,7 +158,11 @@ describe("pending creates: an up killed hard while provider creates are in fligh
     });
 
     it("after the printed lock removal and clear command, up succeeds with no changes left", async () => {
-        const removeLock = /^ {2}first, .*stale lock: (rm .*)$/m.exec(advice)?.[1];
+        // The killed CLI's lock, on this machine, its process gone: stale, and said so.
+        const removeLock =
+            /^ {2}first, remove the killed update's stale lock \(taken by \S+@\S+ \(pid \d+\) at \S+, no longer running on this machine\): (rm .*)$/m.exec(
+                advice,
+            )?.[1];
         assert.strictEqual(
             removeLock,
             `rm ${sb.state}/.pulumi/locks/organization/ssm-access/dev/*.json`,

@@ -6,6 +6,7 @@ import * as path from "path";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import { CliArgs } from "../../automation/args";
 import { CliDeps } from "../../automation/cli";
+import { StackLock } from "../../automation/locks";
 import { PendingCreate } from "../../automation/pending";
 import {
     Command,
@@ -50,6 +51,11 @@ export class FakeEngine implements StackEngine {
     readonly pending: Record<string, PendingCreate[]> = {};
     async pendingCreates(stack: string): Promise<PendingCreate[]> {
         return this.pending[stack] ?? [];
+    }
+    /** Locks per stack, as a test sets them: none unless set; undefined for "cannot read". */
+    readonly locks: Record<string, StackLock[] | undefined> = {};
+    async stackLocks(stack: string): Promise<StackLock[] | undefined> {
+        return stack in this.locks ? this.locks[stack] : [];
     }
     staleLockRemoval(stack: string): string {
         return `rm /state/.pulumi/locks/organization/ssm-access/${stack}/*.json`;
@@ -110,6 +116,8 @@ export function deps(
             throw new Error("this test asks IAM nothing");
         },
         now: () => new Date("2026-11-28T12:00:00Z"),
+        // Every process runs here unless a test says otherwise.
+        host: { name: "this-machine", running: () => true },
         out,
         err,
         ...extra,
