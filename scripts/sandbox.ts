@@ -79,7 +79,9 @@ export function addStackConfig(file: string, settings: Record<string, unknown>):
     for (const [key, value] of Object.entries(settings)) {
         doc.setIn(["config", key], doc.createNode(value));
     }
-    fs.writeFileSync(file, doc.toString());
+    // Written back as the team wrote it: no padding inside [..] and no folding of long lines, so
+    // every line but the added settings stays byte for byte (tests compare stack files as text).
+    fs.writeFileSync(file, doc.toString({ flowCollectionPadding: false, lineWidth: 0 }));
 }
 
 let engineBin: string | undefined;

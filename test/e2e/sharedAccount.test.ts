@@ -114,22 +114,44 @@ describe("one account shared by stacks", () => {
         }
     });
 
-    it("does not see AdministratorAccess attached to the operator group out of band: drift exits 0 and up keeps it (no exclusive attachments)", async () => {
-        const client = new Account(sb).iam;
+    describe("AdministratorAccess attached to the operator group out of band", () => {
         const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
-        await client.send(
-            new iam.AttachGroupPolicyCommand({
-                GroupName: "ssm-access-dev-operator",
-                PolicyArn: admin,
-            }),
-        );
-        const drift = await sb.driver("drift", "--env", "dev", "--json");
-        assert.strictEqual(drift.code, 0, drift.stderr);
-        const up = await sb.driver("up", "--env", "dev", "--yes", "--json");
-        assert.strictEqual(up.code, 0, up.stderr);
-        assert.ok(
-            (await new Account(sb).group("ssm-access-dev-operator")).attached.includes(admin),
-            "the attachment is still there",
-        );
+        const operators = () => new Account(sb).group("ssm-access-dev-operator");
+        const attached = async () => (await operators()).attached;
+        let drift: Awaited<ReturnType<Sandbox["driver"]>>;
+
+        before(async () => {
+            await new Account(sb).iam.send(
+                new iam.AttachGroupPolicyCommand({
+                    GroupName: "ssm-access-dev-operator",
+                    PolicyArn: admin,
+                }),
+            );
+            drift = await sb.driver("drift", "--env", "dev", "--json");
+        });
+
+        it("is drift: exit 3, on the group's exclusive attachment set, naming the policy", () => {
+            assert.strictEqual(drift.code, 3, drift.stderr);
+            const found = JSON.parse(drift.stdout).stacks[0].resources;
+            const set = found.filter((r: { urn: string }) =>
+                r.urn.endsWith("::ssm-access-dev-users-operator-managed-exclusive"),
+            );
+            assert.strictEqual(set.length, 1, JSON.stringify(found));
+            assert.match(JSON.stringify(set[0]), /AdministratorAccess/);
+        });
+
+        it("is reported by refresh and removed by the next up", async () => {
+            assert.ok((await attached()).includes(admin), "attached before");
+            const refresh = await sb.driver("refresh", "--env", "dev", "--yes");
+            assert.strictEqual(refresh.code, 0, refresh.stderr);
+            const up = await sb.driver("up", "--env", "dev", "--yes");
+            assert.strictEqual(up.code, 0, up.stderr);
+            // The operator group holds no managed policy of its own: only its inline policy stays.
+            const now = await operators();
+            assert.deepStrictEqual(
+                [now.attached, Object.keys(now.inline)],
+                [[], ["RunCommandOperator"]],
+            );
+        });
     });
 });

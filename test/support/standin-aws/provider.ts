@@ -51,8 +51,11 @@ interface ServiceModule {
  */
 const SERVICES: Record<string, () => Promise<ServiceModule>> = {
     "aws:iam/": async () => {
-        const m = await import("./iam");
-        return { resources: m.IAM_RESOURCES, invokes: m.IAM_INVOKES };
+        const [m, exclusive] = await Promise.all([import("./iam"), import("./exclusive")]);
+        return {
+            resources: { ...m.IAM_RESOURCES, ...exclusive.EXCLUSIVE_RESOURCES },
+            invokes: m.IAM_INVOKES,
+        };
     },
     "aws:ec2/": async () => {
         const m = await import("./ec2");
