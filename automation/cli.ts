@@ -9,7 +9,8 @@ import { UsageError, explain } from "./errors";
 import { selectStacks, discoverStacks } from "./stacks";
 import { CliDeps, EXIT } from "./commands/context";
 import { drift, operate } from "./commands/operate";
-import { retireKey, rotateKeys } from "./commands/keys";
+import { rotateKeys } from "./commands/keys";
+import { retireKey } from "./commands/retireKey";
 import { deployerPolicyCommand, exportCommand, outputs, plan } from "./commands/readOnly";
 
 export { CliDeps, EXIT } from "./commands/context";
