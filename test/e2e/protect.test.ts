@@ -23,7 +23,11 @@ describe("protectFromDeletion: plain pulumi up and destroy (dev stack, protectio
     const sb = new Sandbox();
     after(() => sb.cleanup());
     const stackFile = path.join(sb.project, "Pulumi.dev.yaml");
-    const admin = (r: StateResource) => /::ssm-access-dev-users-(user|key)-dev-admin/.test(r.urn);
+    // dev-admin's IAM user and access key (not the user's exclusive policy sets, which are not
+    // protected: they hold no credential and are recreated as declared).
+    const admin = (r: StateResource) =>
+        ["aws:iam/user:User", "aws:iam/accessKey:AccessKey"].includes(r.type) &&
+        /::ssm-access-dev-users-(user|key)-dev-admin/.test(r.urn);
     const resources = async (): Promise<StateResource[]> =>
         JSON.parse((await sb.pulumi("stack", "export", "--stack", "dev")).stdout).deployment
             .resources;
@@ -117,9 +121,13 @@ describe("protectFromDeletion: plain pulumi up and destroy (dev stack, protectio
             [
                 "aws:iam/accessKey:AccessKey",
                 "aws:iam/group:Group",
+                "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive",
                 "aws:iam/groupPolicy:GroupPolicy",
+                "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
                 "aws:iam/user:User",
                 "aws:iam/userGroupMembership:UserGroupMembership",
+                "aws:iam/userPoliciesExclusive:UserPoliciesExclusive",
+                "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
             ],
         );
         assert.deepStrictEqual((await resources()).filter(admin), []);

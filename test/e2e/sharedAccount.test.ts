@@ -133,8 +133,9 @@ describe("one account shared by stacks", () => {
         it("is drift: exit 3, on the group's exclusive attachment set, naming the policy", () => {
             assert.strictEqual(drift.code, 3, drift.stderr);
             const found = JSON.parse(drift.stdout).stacks[0].resources;
-            const set = found.filter((r: { urn: string }) =>
-                r.urn.endsWith("::ssm-access-dev-users-operator-managed-exclusive"),
+            const set = found.filter(
+                (r: { name: string }) =>
+                    r.name === "ssm-access-dev-users-operator-managed-exclusive",
             );
             assert.strictEqual(set.length, 1, JSON.stringify(found));
             assert.match(JSON.stringify(set[0]), /AdministratorAccess/);

@@ -73,9 +73,15 @@ function exclusive(kind: Kind, set: Set): Handler {
             await sync(aws, p);
             return p[principalKey(kind)];
         },
-        async read(aws, id) {
+        async read(aws, id, state) {
             try {
-                return { [principalKey(kind)]: id, [setKey(set)]: await live(aws, id) };
+                // The provider's lists are sets (types.Set): the declared order when the members
+                // are the same, else what IAM lists, so only a different membership is a change.
+                const now = await live(aws, id);
+                const declared: string[] = state[setKey(set)] ?? [];
+                const same =
+                    now.length === declared.length && now.every((n) => declared.includes(n));
+                return { [principalKey(kind)]: id, [setKey(set)]: same ? declared : now };
             } catch (err) {
                 if (notFound(err, "NoSuchEntityException", "NoSuchEntity")) {
                     return undefined;
