@@ -28,6 +28,7 @@ import { StackLock, readStackLocks } from "./locks";
 import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
+import { Mutex, anySignal, plainFailure } from "./engineSupport";
 
 const execFileAsync = promisify(execFile);
 
@@ -40,16 +41,6 @@ export interface InlineProgram {
      * than delay it.
      */
     preload(): void;
-}
-
-/** Serializes stack selection: concurrent `pulumi stack select` in one workspace race. */
-class Mutex {
-    private tail: Promise<unknown> = Promise.resolve();
-    run<T>(fn: () => Promise<T>): Promise<T> {
-        const result = this.tail.then(fn, fn);
-        this.tail = result.catch(() => undefined);
-        return result;
-    }
 }
 
 export class PulumiEngine implements StackEngine {
@@ -330,28 +321,5 @@ export class PulumiEngine implements StackEngine {
     }
 }
 
-/**
- * The cause of a program failure without the SDK's wrapping: "Error: error serializing property
- * "outputs": error serializing property "role": Invoke of ... failed: X ()" reads "Invoke of ...
- * failed: X".
- */
-export function plainFailure(message: string): string {
-    return message
-        .replace(/^(?:Error: )?(?:error serializing property "[^"]*": )*/, "")
-        .replace(/ \(\)$/, "");
-}
-
 /** What the inline program's host logs before it waits for ever. */
 const UNHANDLED = "Unhandled exception: ";
-
-/** Aborted when either signal is (AbortSignal.any needs the DOM lib in TypeScript's ES2022 set). */
-export function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-    const both = new AbortController();
-    for (const s of [a, b]) {
-        if (s.aborted) {
-            both.abort();
-        }
-        s.addEventListener("abort", () => both.abort(), { once: true });
-    }
-    return both.signal;
-}

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { anySignal, plainFailure } from "../../automation/pulumiEngine";
+import { anySignal, plainFailure } from "../../automation/engineSupport";
 
-describe("automation/pulumiEngine: anySignal", () => {
+describe("automation/engineSupport: anySignal", () => {
     it("aborts when either signal aborts", () => {
         const a = new AbortController();
         const b = new AbortController();
@@ -18,7 +18,7 @@ describe("automation/pulumiEngine: anySignal", () => {
     });
 });
 
-describe("automation/pulumiEngine: plainFailure", () => {
+describe("automation/engineSupport: plainFailure", () => {
     it("drops the SDK's serialization chain and keeps the cause", () => {
         assert.strictEqual(
             plainFailure(
