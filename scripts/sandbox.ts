@@ -259,6 +259,22 @@ export class Sandbox {
 
     /** What the engine asked of the stand-in provider. */
     calls(): { method: string; type?: string; name?: string; token?: string }[] {
+        return this.log().filter((c) => c.method !== "aws");
+    }
+
+    /**
+     * Every AWS call the stand-in provider sent to moto or, marked `notInMoto`, served itself as
+     * the real provider's call (test/support/standin-aws/aws.ts, notInMoto.ts).
+     */
+    awsCalls(): {
+        action: string;
+        input: Record<string, string | string[]>;
+        notInMoto?: boolean;
+    }[] {
+        return this.log().filter((c) => c.method === "aws");
+    }
+
+    private log() {
         const file = path.join(this.cloud, "calls.jsonl");
         return fs.existsSync(file)
             ? fs

@@ -10,6 +10,8 @@
  * so a test can never reach AWS.
  */
 
+import { record } from "./log";
+
 export type Service = "iam" | "ec2" | "ssm" | "sts" | "kms";
 
 export interface Settings {
@@ -92,9 +94,14 @@ export class Aws {
      * The SDK client for a service, made once. Each service module loads its own SDK package, so
      * a provider process serving only IAM never loads EC2's (about 0.2 s of CPU each).
      */
-    client<T>(service: Service, make: new (config: ReturnType<Aws["config"]>) => T): T {
+    client<T extends Recordable>(
+        service: Service,
+        make: new (config: ReturnType<Aws["config"]>) => T,
+    ): T {
         if (!this.clients.has(service)) {
-            this.clients.set(service, new make(this.config(service)));
+            const client = new make(this.config(service));
+            recordCalls(client, service);
+            this.clients.set(service, client);
         }
         return this.clients.get(service) as T;
     }
@@ -116,6 +123,62 @@ export class Aws {
         const sts = await import("@aws-sdk/client-sts");
         return this.client("sts", sts.STSClient).send(new sts.GetCallerIdentityCommand({}));
     }
+}
+
+/** An AWS SDK v3 client, as far as the call log needs it. */
+interface Recordable {
+    middlewareStack: {
+        add(
+            middleware: (
+                next: (args: { input: object }) => Promise<unknown>,
+                context: { commandName?: string },
+            ) => (args: { input: object }) => Promise<unknown>,
+            options: { step: "initialize"; name: string },
+        ): void;
+    };
+}
+
+/**
+ * The input fields the call log keeps: what names the resource a call acts on (RoleName,
+ * PolicyArn, InstanceProfileName, Name, ResourceId, SettingId, InstanceIds, Path, ...). Documents,
+ * tags and values are left out, and no SDK input carries a secret in such a field (a key's
+ * secret comes back in a response, which is never logged).
+ */
+const NAMING_FIELD = /(Name|Arn|Id|Ids|Path|Type)$/;
+
+export function namingFields(input: object): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(input).filter(
+            ([key, value]) =>
+                NAMING_FIELD.test(key) &&
+                (typeof value === "string" ||
+                    (Array.isArray(value) && value.every((v) => typeof v === "string"))),
+        ),
+    );
+}
+
+/**
+ * Logs every call the client sends, before it is sent (a failed call, e.g. a read of something
+ * already gone, still needs its permission), once per call however often the SDK retries it: an
+ * initialize-step middleware runs once per `send` ("initialization and build handlers ... are
+ * executed once per operation execution, finalization and deserialize handlers ... for each HTTP
+ * request sent", https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/interfaces/_aws_sdk_types.InitializeHandlerOptions.html).
+ * The action is the service prefix and the command's name, which for these services is the IAM
+ * action's name.
+ */
+function recordCalls(client: Recordable, service: Service): void {
+    client.middlewareStack.add(
+        (next, context) => async (args) => {
+            const command = (context.commandName ?? "").replace(/Command$/, "");
+            record({
+                method: "aws",
+                action: `${service}:${command}`,
+                input: namingFields(args.input),
+            });
+            return next(args);
+        },
+        { step: "initialize", name: "standInCallLog" },
+    );
 }
 
 /** The error's AWS code (the SDK's exception name), e.g. NoSuchEntityException. */

@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Aws } from "./aws";
 import type { Handler, Props } from "./handler";
-import { standInDir } from "./log";
+import { record, standInDir } from "./log";
 
 export interface ServiceSetting {
     settingId: string;
@@ -86,6 +86,14 @@ async function settingArn(aws: Aws, settingId: string): Promise<string> {
 }
 
 /**
+ * Logs the call the real provider would send for what the stand-in serves itself, as the SDK
+ * middleware logs calls sent to moto (aws.ts), marked `notInMoto` because no server saw it.
+ */
+function recordServed(action: string, settingId: string): void {
+    record({ method: "aws", action, input: { SettingId: settingId }, notInMoto: true });
+}
+
+/**
  * terraform-provider-aws internal/service/ssm/service_setting.go: create and update are
  * UpdateServiceSetting, read GetServiceSetting (setting_id becomes the ARN), delete
  * ResetServiceSetting (back to the default: here, no setting).
@@ -93,6 +101,7 @@ async function settingArn(aws: Aws, settingId: string): Promise<string> {
 export const serviceSetting: Handler = {
     forceNew: [],
     async create(aws, p) {
+        recordServed("ssm:UpdateServiceSetting", p.settingId);
         const arn = await settingArn(aws, p.settingId);
         const user = (await aws.callerIdentity()).Arn ?? "";
         withSettings((s) => {
@@ -107,6 +116,7 @@ export const serviceSetting: Handler = {
         return arn;
     },
     async read(aws, id) {
+        recordServed("ssm:GetServiceSetting", id);
         const arn = await settingArn(aws, id);
         const found = readServiceSettings(standInDir())[arn];
         return found && { ...found, arn };
@@ -115,6 +125,7 @@ export const serviceSetting: Handler = {
         await serviceSetting.create(aws, news);
     },
     async delete(aws, id) {
+        recordServed("ssm:ResetServiceSetting", id);
         const arn = await settingArn(aws, id);
         withSettings((s) => {
             delete s[arn];
