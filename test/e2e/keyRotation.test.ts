@@ -6,6 +6,8 @@
  * (test/automation/keys.test.ts) with a fake IAM.
  */
 import * as assert from "assert";
+import * as iam from "@aws-sdk/client-iam";
+import * as sts from "@aws-sdk/client-sts";
 import * as fs from "fs";
 import * as openpgp from "openpgp";
 import * as path from "path";
@@ -140,6 +142,51 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
                 run.stdout,
                 /npm run stacks -- retire-key --env dev --user dev-admin --slot 2026-11\n/,
             );
+        });
+    });
+
+    describe("the new key in use, then retire-key without --force", () => {
+        it("works as credentials: moto's IAM records its use, as IAM does", async () => {
+            const armored = fs.readFileSync(path.join(outDir, "dev-dev-admin.asc"), "utf8");
+            const { data } = await openpgp.decrypt({
+                message: await openpgp.readMessage({ armoredMessage: armored }),
+                decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+            });
+            const [, accessKeyId, secretAccessKey] =
+                /aws_access_key_id = (\S+)\naws_secret_access_key = (\S+)/.exec(data as string)!;
+            const asNewKey = new sts.STSClient({
+                ...sb.client(),
+                credentials: { accessKeyId, secretAccessKey },
+            });
+            await asNewKey.send(new sts.GetCallerIdentityCommand({}));
+            const used = await new iam.IAMClient(sb.client()).send(
+                new iam.GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+            );
+            assert.ok(used.AccessKeyLastUsed?.LastUsedDate, "IAM shows the new key used");
+        });
+
+        it("refuses while the new key is younger than IAM's usage data lag, changing nothing", async () => {
+            const before = fs.readFileSync(stackFile, "utf8");
+            const retire = await sb.driver(
+                "retire-key",
+                "--env",
+                "dev",
+                "--user",
+                "dev-admin",
+                "--slot",
+                "2026-11",
+                "--yes",
+            );
+            assert.strictEqual(retire.code, 1, retire.stderr);
+            assert.match(
+                retire.stderr,
+                /the new key was created at \S+, less than 4 hours ago, and IAM's usage data can lag that long: run this again after \S+, or pass --force\. Nothing was changed\./,
+            );
+            assert.strictEqual(fs.readFileSync(stackFile, "utf8"), before);
+            assert.deepStrictEqual(await adminKeys(), [
+                ["2026-11", true],
+                [slot, true],
+            ]);
         });
     });
 
