@@ -353,6 +353,7 @@ describe("config/runCommand: keys", () => {
     });
 
     const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
+    const EXPIRED = new Date(TEN_DAYS_AGO.getTime() + 3_600_000);
     const generated = (options: {
         date?: Date;
         keyExpirationTime?: number;
@@ -378,7 +379,9 @@ describe("config/runCommand: keys", () => {
                     await generated({ date: TEN_DAYS_AGO, keyExpirationTime: 3600 })
                 ).publicKey.armor(),
             problem: new RegExp(
-                `expired on ${TEN_DAYS_AGO.toISOString().slice(0, 10)}, so nothing can be encrypted to it: extend it \\(gpg --quick-set-expire`,
+                // The day the key expired: an hour after it was made, which is the next day when made
+                // after 23:00 UTC.
+                `expired on ${EXPIRED.toISOString().slice(0, 10)}, so nothing can be encrypted to it: extend it \\(gpg --quick-set-expire`,
             ),
         },
         {
