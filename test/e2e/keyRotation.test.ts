@@ -29,7 +29,8 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
     const sb = new Sandbox();
     const stackFile = path.join(sb.project, "Pulumi.dev.yaml");
     const outDir = path.join(sb.dir, "keys");
-    const slot = newSlotName(new Date(), ["2026-11"]);
+    /** The new slot: its default name, from the driver's clock (set once rotate-keys ran). */
+    let slot = "";
     let privateKey: string;
     let deployed: string;
     let oldKeyId: string;
@@ -76,6 +77,7 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
     describe("rotate-keys", () => {
         let run: Awaited<ReturnType<Sandbox["driver"]>>;
         before(async () => {
+            const started = new Date();
             run = await sb.driver(
                 "rotate-keys",
                 "--env",
@@ -88,6 +90,11 @@ describe("key rotation: rotate-keys, then retire-key (protectFromDeletion on)", 
                 outDir,
                 "--yes",
             );
+            // The default name of the day the driver ran: the day it started, or the next one if
+            // the run crossed midnight UTC.
+            const written = fs.readFileSync(stackFile, "utf8");
+            const named = [started, new Date()].map((d) => newSlotName(d, ["2026-11"]));
+            slot = named.find((name) => written.includes(`"${name}"`)) ?? named[0];
         });
 
         it("succeeds", () => {
