@@ -191,6 +191,18 @@ export function notFound(err: unknown, ...codes: string[]): boolean {
     return codes.includes(awsCode(err));
 }
 
+/** The call's result, or undefined when AWS answers with one of `codes` (the object is gone). */
+export async function unlessGone<T>(call: Promise<T>, ...codes: string[]): Promise<T | undefined> {
+    try {
+        return await call;
+    } catch (err) {
+        if (notFound(err, ...codes)) {
+            return undefined;
+        }
+        throw err;
+    }
+}
+
 /** Tags as the provider sends them: a map becomes [{Key, Value}]. */
 export function tagList(
     tags: Record<string, string> | undefined,

@@ -5,7 +5,7 @@
  */
 import * as ec2 from "@aws-sdk/client-ec2";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { Aws, awsCode, notFound, tagList, tagMap } from "./aws";
+import { Aws, awsCode, tagList, tagMap, unlessGone } from "./aws";
 import { Handler, Invoke, Props, changed } from "./handler";
 import { afterRunInstances } from "./notInMoto";
 
@@ -26,16 +26,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 }
 
 async function describeImage(aws: Aws, id: string): Promise<ec2.Image | undefined> {
-    try {
-        const out = await ec2Of(aws).send(new ec2.DescribeImagesCommand({ ImageIds: [id] }));
-        const image = out.Images?.[0];
-        return image && image.State !== "deregistered" ? image : undefined;
-    } catch (err) {
-        if (notFound(err, ...NO_IMAGE)) {
-            return undefined;
-        }
-        throw err;
-    }
+    const out = await unlessGone(
+        ec2Of(aws).send(new ec2.DescribeImagesCommand({ ImageIds: [id] })),
+        ...NO_IMAGE,
+    );
+    const image = out?.Images?.[0];
+    return image && image.State !== "deregistered" ? image : undefined;
 }
 
 /** ec2_ami.go, resourceAMIRead: DescribeImages; the ARN the provider builds (no account). */
@@ -166,15 +162,11 @@ async function retagImage(aws: Aws, id: string, olds: Props, news: Props): Promi
 }
 
 async function describeInstance(aws: Aws, id: string): Promise<ec2.Instance | undefined> {
-    try {
-        const out = await ec2Of(aws).send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] }));
-        return out.Reservations?.[0]?.Instances?.[0];
-    } catch (err) {
-        if (notFound(err, ...NO_INSTANCE)) {
-            return undefined;
-        }
-        throw err;
-    }
+    const out = await unlessGone(
+        ec2Of(aws).send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] })),
+        ...NO_INSTANCE,
+    );
+    return out?.Reservations?.[0]?.Instances?.[0];
 }
 
 async function attribute(

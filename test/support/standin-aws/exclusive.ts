@@ -9,7 +9,7 @@
  * (pulumi-aws provider/computed_ids.go).
  */
 import * as iam from "@aws-sdk/client-iam";
-import { Aws, notFound } from "./aws";
+import { Aws, unlessGone } from "./aws";
 import { Handler, Props } from "./handler";
 
 type Kind = "Group" | "User" | "Role";
@@ -74,20 +74,15 @@ function exclusive(kind: Kind, set: Set): Handler {
             return p[principalKey(kind)];
         },
         async read(aws, id, state) {
-            try {
-                // The provider's lists are sets (types.Set): the declared order when the members
-                // are the same, else what IAM lists, so only a different membership is a change.
-                const now = await live(aws, id);
-                const declared: string[] = state[setKey(set)] ?? [];
-                const same =
-                    now.length === declared.length && now.every((n) => declared.includes(n));
-                return { [principalKey(kind)]: id, [setKey(set)]: same ? declared : now };
-            } catch (err) {
-                if (notFound(err, "NoSuchEntityException", "NoSuchEntity")) {
-                    return undefined;
-                }
-                throw err;
+            const now = await unlessGone(live(aws, id), "NoSuchEntityException", "NoSuchEntity");
+            if (!now) {
+                return undefined;
             }
+            // The provider's lists are sets (types.Set): the declared order when the members are
+            // the same, else what IAM lists, so only a different membership is a change.
+            const declared: string[] = state[setKey(set)] ?? [];
+            const same = now.length === declared.length && now.every((n) => declared.includes(n));
+            return { [principalKey(kind)]: id, [setKey(set)]: same ? declared : now };
         },
         async update(aws, _id, _olds, news) {
             await sync(aws, news);

@@ -4,7 +4,15 @@
  */
 import * as iam from "@aws-sdk/client-iam";
 import { createHmac } from "crypto";
-import { Aws, notFound, policyText, prefixedUniqueId, samePolicyOr, tagList, tagMap } from "./aws";
+import {
+    Aws,
+    policyText,
+    prefixedUniqueId,
+    samePolicyOr,
+    tagList,
+    tagMap,
+    unlessGone,
+} from "./aws";
 import { Handler, Invoke, Props, changed } from "./handler";
 import { rememberSecret } from "./log";
 
@@ -12,16 +20,7 @@ const iamOf = (aws: Aws) => aws.client("iam", iam.IAMClient);
 
 const NO_SUCH = ["NoSuchEntityException", "NoSuchEntity"];
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (err) {
-        if (notFound(err, ...NO_SUCH)) {
-            return undefined;
-        }
-        throw err;
-    }
-}
+const gone = <T>(call: Promise<T>): Promise<T | undefined> => unlessGone(call, ...NO_SUCH);
 
 async function retag(
     aws: Aws,

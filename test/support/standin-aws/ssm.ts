@@ -5,7 +5,7 @@
  * the new one the default. Deleting a document deletes every version.
  */
 import * as ssm from "@aws-sdk/client-ssm";
-import { Aws, canonicalJson, notFound, tagList, tagMap } from "./aws";
+import { Aws, canonicalJson, notFound, tagList, tagMap, unlessGone } from "./aws";
 import { Handler } from "./handler";
 
 const ssmOf = (aws: Aws) => aws.client("ssm", ssm.SSMClient);
@@ -13,14 +13,11 @@ const ssmOf = (aws: Aws) => aws.client("ssm", ssm.SSMClient);
 const GONE = ["InvalidDocument"];
 
 async function describe(aws: Aws, name: string) {
-    try {
-        return (await ssmOf(aws).send(new ssm.DescribeDocumentCommand({ Name: name }))).Document;
-    } catch (err) {
-        if (notFound(err, ...GONE)) {
-            return undefined;
-        }
-        throw err;
-    }
+    const out = await unlessGone(
+        ssmOf(aws).send(new ssm.DescribeDocumentCommand({ Name: name })),
+        ...GONE,
+    );
+    return out?.Document;
 }
 
 /** The document's ARN, which the provider builds from its region and account (document.go). */
