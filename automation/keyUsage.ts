@@ -3,8 +3,6 @@
  * old one was last used. The driver asks through `KeyUsage`, so unit tests stand a fake in for
  * IAM; the real one is an IAM client aimed where the stack's AWS provider is (`awsTarget`).
  */
-import * as YAML from "yaml";
-
 export interface AccessKeyInfo {
     accessKeyId: string;
     created?: Date;
@@ -32,30 +30,21 @@ export interface AwsTarget {
 }
 
 /**
- * The IAM target of a stack, from its `aws:` settings as the provider reads them: `aws:region`, and
- * `aws:endpoints`, a list of { service: url } maps (pulumi-aws's `endpoints` provider setting), of
- * which the `iam` entry. The stack file's value wins over Pulumi.yaml's `value:` for every stack.
+ * The IAM target of a stack, from its AWS provider settings as config/raw.ts reads them (RawStack's
+ * `aws`): `region`, and `endpoints`, a list of { service: url } maps (pulumi-aws's `endpoints`
+ * provider setting), of which the `iam` entry.
  */
-export function awsTarget(stackText: string, projectText: string): AwsTarget {
-    type Settings = { config?: Record<string, unknown> } | null;
-    const stack = YAML.parse(stackText) as Settings;
-    const project = YAML.parse(projectText) as Settings;
-    const setting = (key: string): unknown => {
-        if (stack?.config && key in stack.config) {
-            return stack.config[key];
-        }
-        const entry = project?.config?.[key];
-        return entry !== null && typeof entry === "object" && "value" in entry
-            ? (entry as { value: unknown }).value
-            : undefined;
-    };
-    const region = setting("aws:region");
-    const endpoints = setting("aws:endpoints");
+export function awsTarget(aws: Record<string, unknown>): AwsTarget {
+    const endpoints = aws.endpoints;
     const iam = Array.isArray(endpoints)
-        ? endpoints.find((e) => e && typeof e === "object" && typeof e.iam === "string")?.iam
+        ? (endpoints as unknown[])
+              .map((e) =>
+                  e !== null && typeof e === "object" ? (e as { iam?: unknown }).iam : undefined,
+              )
+              .find((url) => typeof url === "string")
         : undefined;
     return {
-        region: typeof region === "string" ? region : undefined,
+        region: typeof aws.region === "string" ? aws.region : undefined,
         iamEndpoint: iam as string | undefined,
     };
 }

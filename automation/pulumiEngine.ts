@@ -1,34 +1,22 @@
-/** The StackEngine on the Pulumi Automation API and the real CLI. */
+/**
+ * The StackEngine on the Pulumi Automation API and the real CLI: selects each stack once, runs an
+ * operation (engineOperation.ts) and maps its errors, and runs the CLI for what the API lacks.
+ */
 import { execFile } from "child_process";
 import * as fs from "fs";
 import { promisify } from "util";
 import * as path from "path";
-import {
-    EngineEvent,
-    LocalWorkspace,
-    OpMap,
-    PulumiCommand,
-    PulumiFn,
-    Stack,
-} from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../config/problems";
 import { DriverError, isLockError, lockAdvice, lockHolder, staleLockRemoval } from "./errors";
-import {
-    Command,
-    OpOptions,
-    OpResult,
-    StackEngine,
-    StateResource,
-    Step,
-    changesFrom,
-} from "./stackEngine";
-import { ResourceChange, driftChange, resourceChange, warningFrom } from "./engineEvents";
+import { Command, OpOptions, OpResult, StackEngine, StateResource } from "./stackEngine";
+import { OperationEvents, operate } from "./engineOperation";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
 import { StackLock, readStackLocks } from "./locks";
 import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
-import { Mutex, anySignal, plainFailure } from "./engineSupport";
+import { Mutex } from "./engineSupport";
 
 const execFileAsync = promisify(execFile);
 
@@ -127,55 +115,12 @@ export class PulumiEngine implements StackEngine {
             setImmediate(() => this.program.preload());
         }
         const stack = await selected;
-        const steps: Step[] = [];
-        const resources: ResourceChange[] = [];
-        const warnings = new Set<string>();
-        let summary: OpMap | undefined;
-        // The inline program's host only logs an unhandled error (e.g. a failed invoke feeding a
-        // resource's inputs) and then waits for ever on that resource (@pulumi/pulumi
-        // automation/server.js, LanguageServer.run; pulumi/pulumi#17613): stop on that log line.
-        const programFailed = new AbortController();
-        let programFailure: string | undefined;
-        const onEvent = (event: EngineEvent) => {
-            const diag = event.diagnosticEvent;
-            if (
-                diag?.severity === "error" &&
-                diag.message.includes(UNHANDLED) &&
-                programFailure === undefined
-            ) {
-                programFailure = plainFailure(diag.message.split(UNHANDLED)[1].split("\n")[0]);
-                programFailed.abort();
-            }
-            const meta = event.resourcePreEvent?.metadata;
-            if (meta && meta.type !== "pulumi:pulumi:Stack") {
-                const step = { op: meta.op, urn: meta.urn, type: meta.type };
-                steps.push(step);
-                const change = command === "preview-refresh" ? undefined : resourceChange(meta);
-                if (change) {
-                    resources.push(change);
-                }
-                opts.onStep(step);
-            }
-            // A refresh's finding is in its outputs event: the state's outputs against the live ones.
-            const read = event.resOutputsEvent?.metadata;
-            const drift = command === "preview-refresh" && read && driftChange(read);
-            if (drift) {
-                resources.push(drift);
-            }
-            const warning = event.diagnosticEvent && warningFrom(event.diagnosticEvent);
-            if (warning) {
-                warnings.add(warning);
-            }
-            if (event.summaryEvent) {
-                summary = event.summaryEvent.resourceChanges;
-            }
-        };
-        const common = { onEvent, signal: anySignal(opts.signal, programFailed.signal) };
+        const events = new OperationEvents(command, opts.onStep);
+        const common = { onEvent: events.onEvent, signal: events.signal(opts.signal) };
         this.programErrors.delete(name);
         try {
-            summary = await this.keepStackFile(name, () =>
-                this.operate(stack, command, common, summary),
-            );
+            const summary = await this.keepStackFile(name, () => operate(stack, command, common));
+            return events.result(summary);
         } catch (err) {
             // A configuration problem the program found reaches the driver typed, not as text.
             const programError = this.programErrors.get(name);
@@ -192,50 +137,13 @@ export class PulumiEngine implements StackEngine {
                     ),
                 );
             }
-            if (programFailure !== undefined && !opts.signal.aborted) {
-                throw new DriverError(`Stack "${name}": the program failed: ${programFailure}`);
+            if (events.programFailure !== undefined && !opts.signal.aborted) {
+                throw new DriverError(
+                    `Stack "${name}": the program failed: ${events.programFailure}`,
+                );
             }
             throw err;
         }
-        return {
-            changes: changesFrom(summary ?? {}),
-            steps,
-            resources,
-            warnings: [...warnings],
-        };
-    }
-
-    private async operate(
-        stack: Stack,
-        command: Command,
-        common: { onEvent(event: EngineEvent): void; signal: AbortSignal },
-        summary: OpMap | undefined,
-    ): Promise<OpMap | undefined> {
-        switch (command) {
-            case "preview": {
-                const result = await stack.preview(common);
-                summary = result.changeSummary;
-                break;
-            }
-            case "up":
-                summary = (await stack.up(common)).summary.resourceChanges ?? summary;
-                break;
-            case "refresh":
-                summary = (await stack.refresh(common)).summary.resourceChanges ?? summary;
-                break;
-            case "destroy":
-                summary = (await stack.destroy(common)).summary.resourceChanges ?? summary;
-                break;
-            case "preview-destroy":
-                summary = (await stack.previewDestroy(common)).changeSummary;
-                break;
-            case "preview-refresh":
-                // Stack.previewRefresh runs `pulumi refresh --preview-only` (@pulumi/pulumi 3.248
-                // automation/stack.js; RefreshOptions.previewOnly is deprecated in its favour).
-                summary = (await stack.previewRefresh(common)).changeSummary;
-                break;
-        }
-        return summary;
     }
 
     async stackLocks(name: string): Promise<StackLock[] | undefined> {
@@ -320,6 +228,3 @@ export class PulumiEngine implements StackEngine {
         return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     }
 }
-
-/** What the inline program's host logs before it waits for ever. */
-const UNHANDLED = "Unhandled exception: ";

@@ -173,7 +173,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
         );
     }
     let partition: Partition = "aws";
-    const region = raw.region;
+    const region = raw.aws.region;
     if (typeof region !== "string" || !REGION.test(region)) {
         problems.push(
             `aws:region = ${show(region)}: must be an AWS region such as us-east-1: run \`pulumi config set aws:region us-east-1\``,
@@ -232,7 +232,7 @@ export function parseStackConfig(
 ): Promise<StackArgs> {
     return validateStack({
         stack,
-        region,
+        aws: { region },
         values,
         secretKeys: new Set(secretKeys),
         foreign: {},

@@ -1,8 +1,8 @@
 /**
  * The one reader of raw configuration, for the engine (the running program) and for stack files
- * (the offline plan), with the engine's namespace rules: a bare key in a stack file belongs to
- * this project, `aws:` and `pulumi:` keys are the engine's and the provider's, and any other
- * namespace is a mistake.
+ * (the offline plan, and the driver's commands, which may pass the files' texts), with the engine's
+ * namespace rules: a bare key in a stack file belongs to this project, `aws:` and `pulumi:` keys
+ * are the provider's and the engine's, and any other namespace is a mistake.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
@@ -18,7 +18,11 @@ export const OTHER_NAMESPACES = ["aws", "pulumi"];
 /** One stack's configuration as read, before validation. */
 export interface RawStack {
     stack: string;
-    region: unknown;
+    /**
+     * The AWS provider's settings (`aws:region`, `aws:endpoints`, ...), keys without the namespace,
+     * values as read: from files as YAML types them, from the engine as its text.
+     */
+    aws: Record<string, unknown>;
     /** This project's settings, keys without the namespace, values typed as the engine types them. */
     values: Record<string, unknown>;
     /** Settings set as secrets: their values are never shown. */
@@ -66,7 +70,7 @@ function splitKey(fullKey: string): [string, string] {
 function emptyStack(stack: string): RawStack {
     return {
         stack,
-        region: undefined,
+        aws: {},
         values: {},
         secretKeys: new Set(),
         foreign: {},
@@ -84,8 +88,8 @@ function add(raw: RawStack, fullKey: string, value: unknown, secret: boolean): v
         } else {
             raw.secretKeys.delete(key);
         }
-    } else if (fullKey === "aws:region") {
-        raw.region = value;
+    } else if (ns === "aws") {
+        raw.aws[key] = value;
     } else if (!OTHER_NAMESPACES.includes(ns)) {
         raw.foreign[fullKey] = secret ? SECRET_VALUE : value;
     }
@@ -115,16 +119,6 @@ interface StackFile {
     [key: string]: unknown;
 }
 
-function readStackFileDoc(projectDir: string, stack: string): StackFile {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as StackFile;
-}
-
-/** The `config:` map of Pulumi.<stack>.yaml, values as YAML typed them. */
-export function readStackFile(projectDir: string, stack: string): Record<string, unknown> {
-    return readStackFileDoc(projectDir, stack).config ?? {};
-}
-
 /** The parts of Pulumi.yaml this project reads, as YAML typed them. */
 export interface ProjectFile {
     name?: unknown;
@@ -133,8 +127,8 @@ export interface ProjectFile {
 }
 
 export function readProjectFile(projectDir: string): ProjectFile {
-    const file = path.join(projectDir, "Pulumi.yaml");
-    return (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as ProjectFile;
+    return (yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) ??
+        {}) as ProjectFile;
 }
 
 /** Exactly what `pulumi config set --secret` writes: { secure: "<ciphertext>" }. */
@@ -175,20 +169,29 @@ function projectValue(entry: unknown): { value: unknown } | undefined {
     return { value: entry };
 }
 
-/**
- * A stack's configuration as the engine would give it, from files: Pulumi.yaml's defaults and
- * values, then the stack file's. A secret (a secure value, at any depth) cannot be read offline:
- * the whole setting stands as "[secret]".
- */
-export function fromFiles(projectDir: string, stack: string): RawStack {
+/** What Pulumi.yaml gives a stack (its defaults and values) before the stack file is read. */
+export function fromProject(stack: string, projectText: string): RawStack {
     const raw = emptyStack(stack);
-    for (const [key, entry] of Object.entries(readProjectFile(projectDir).config ?? {})) {
+    const project = (yaml.load(projectText) ?? {}) as ProjectFile;
+    for (const [key, entry] of Object.entries(project.config ?? {})) {
         const found = projectValue(entry);
         if (found) {
             add(raw, key, found.value, false);
         }
     }
-    const doc = readStackFileDoc(projectDir, stack);
+    return raw;
+}
+
+/**
+ * A stack's configuration as the engine would give it, from the texts of Pulumi.yaml and
+ * Pulumi.<stack>.yaml: Pulumi.yaml's defaults and values, then the stack file's, which win (the
+ * engine sets a project value or default only where the stack has none: pulumi/pulumi
+ * pkg/workspace/config.go, mergeConfig). A secret (a secure value, at any depth) cannot be read
+ * offline: the whole setting stands as "[secret]".
+ */
+export function fromTexts(stack: string, texts: { project: string; stack: string }): RawStack {
+    const raw = fromProject(stack, texts.project);
+    const doc = (yaml.load(texts.stack) ?? {}) as StackFile;
     const file = `Pulumi.${stack}.yaml`;
     for (const key of Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k))) {
         raw.fileProblems.push(
@@ -215,4 +218,10 @@ export function fromFiles(projectDir: string, stack: string): RawStack {
         add(raw, fullKey, secure ? SECRET_VALUE : value, secure);
     }
     return raw;
+}
+
+/** A stack's configuration as the engine would give it, from the files in `projectDir`. */
+export function fromFiles(projectDir: string, stack: string): RawStack {
+    const read = (file: string) => fs.readFileSync(path.join(projectDir, file), "utf8");
+    return fromTexts(stack, { project: read("Pulumi.yaml"), stack: read(`Pulumi.${stack}.yaml`) });
 }

@@ -6,51 +6,14 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { Sample, alternate, dropPageCache, fmt, measure, median, mem, repeat } from "./benchLib";
+import { Sample, alternate, dropPageCache, measure, median, repeat } from "./benchLib";
+import { BenchReport } from "./benchReport";
 import { Sandbox, engine } from "./sandbox";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-const rows: string[][] = [];
-function row(
-    name: string,
-    ours: Sample[],
-    baseline: Sample[] | undefined,
-    baselineName: string,
-    goal: string,
-    verdict: (oursMedian: number, ratio?: number) => boolean,
-): void {
-    const o = ours.map((s) => s.seconds);
-    const b = baseline?.map((s) => s.seconds);
-    const ratio = b ? median(b) / median(o) : undefined;
-    rows.push([
-        name,
-        fmt(o),
-        b ? `${baselineName}: ${fmt(b)}` : baselineName,
-        ratio ? `${ratio.toFixed(2)}x` : "",
-        mem(ours),
-        goal,
-        verdict(median(o), ratio) ? "met" : "NOT met",
-    ]);
-    process.stderr.write(`${rows[rows.length - 1].join(" | ")}\n`);
-}
-
-function table(): string {
-    const header = [
-        "measure",
-        "ours: median (min-max)",
-        "baseline",
-        "speed-up",
-        "peak RSS (ours)",
-        "goal",
-        "goal met",
-    ];
-    return [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
-}
 
 /** Adds generated stacks (copies of dev with their own names) to a sandbox project. */
 function generateStacks(project: string, count: number): string[] {
@@ -93,7 +56,7 @@ async function main(): Promise<void> {
     const bin = engine();
     const node = process.execPath;
     const mocha = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
-    const scaling: string[] = [];
+    const report = new BenchReport();
 
     // 1. Unit suite: ours (SWC through ts-node, no type-check) vs the Pulumi docs' default.
     // What `npm test` runs (mocha with .mocharc.json), timed without npm's own start-up, like the baseline.
@@ -130,7 +93,7 @@ async function main(): Promise<void> {
             ],
             { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: checking } },
         );
-    row(
+    report.row(
         "unit suite (npm test's mocha run)",
         ...alternate(RUNS, unitOurs, unitDefault),
         "mocha -r ts-node/register",
@@ -140,7 +103,7 @@ async function main(): Promise<void> {
     // Cold: the page cache emptied before every run, both sides, so every file comes from disk.
     if (dropPageCache()) {
         const cold = (run: () => Sample) => () => (dropPageCache(), run());
-        row(
+        report.row(
             "unit suite, cold page cache",
             ...alternate(RUNS, cold(unitOurs), cold(unitDefault)),
             "mocha -r ts-node/register",
@@ -193,7 +156,7 @@ async function main(): Promise<void> {
         );
         fs.writeFileSync(projectFile, ours);
         fs.writeFileSync(tsconfigFile, oursTsconfig);
-        row(
+        report.row(
             "one stack, no-change preview",
             previewOurs,
             previewDefault,
@@ -217,7 +180,7 @@ async function main(): Promise<void> {
             seconds: run.reduce((t, s) => t + s.seconds, 0),
         }));
         const slowest = Math.max(...singles.map((s) => median(s.map((x) => x.seconds))));
-        row(
+        report.row(
             "driver preview, 3 stacks, --parallel 3",
             driverRuns,
             sequential,
@@ -228,7 +191,7 @@ async function main(): Promise<void> {
 
         // 4. plan (offline) for all shipped stacks: wall time and peak memory.
         const plan = repeat(RUNS, () => driverIn(ROOT, process.env, "plan", "--json"));
-        row(
+        report.row(
             "plan, all shipped stacks (offline)",
             plan,
             undefined,
@@ -250,9 +213,7 @@ async function main(): Promise<void> {
                     });
                 }
                 const s = driverIn(scale.project, scale.env(), "preview", "--parallel", "3");
-                scaling.push(
-                    `| driver preview, ${n} stacks, --parallel 3 | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(2)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
-                );
+                report.scale(`driver preview, ${n} stacks, --parallel 3`, s, n, 2);
                 for (const name of names) {
                     execFileSync(
                         pulumi,
@@ -268,9 +229,7 @@ async function main(): Promise<void> {
             for (const n of [1, 10, 50]) {
                 setUsers(scale.project, n);
                 const s = driverIn(scale.project, scale.env(), "plan", "--env", "dev", "--json");
-                scaling.push(
-                    `| plan, 1 stack, ${n} users | ${s.seconds.toFixed(2)} s | ${(s.seconds / n).toFixed(3)} s | ${s.peakMiB?.toFixed(0) ?? "n/a"} MiB |`,
-                );
+                report.scale(`plan, 1 stack, ${n} users`, s, n, 3);
             }
         } finally {
             await scale.cleanup();
@@ -279,27 +238,7 @@ async function main(): Promise<void> {
         await sb.cleanup();
     }
 
-    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-    const report = [
-        "# Benchmarks",
-        "",
-        `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; ${RUNS} runs per measure; machine: ${machine}.`,
-        "Real-engine rows use the Pulumi CLI built by scripts/install-pulumi.sh and the stand-in aws provider.",
-        "Peak RSS is GNU time's figure for the run: the largest single process in it, not the sum.",
-        "This shared 2-core machine's speed drifts between runs (baselines have moved by 1.5x from one",
-        "run to another), so each ratio compares ours with a baseline measured minutes apart, in one run.",
-        "",
-        table(),
-        "",
-        "## Scaling",
-        "",
-        "| run | wall | per stack or user | peak RSS |",
-        "| --- | --- | --- | --- |",
-        ...scaling,
-        "",
-    ].join("\n");
-    fs.writeFileSync(path.join(ROOT, "docs", "BENCHMARKS.md"), report);
-    process.stdout.write(`${report}\n`);
+    process.stdout.write(`${report.write(ROOT, RUNS)}\n`);
 }
 
 main().catch((err) => {

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { fromProject } from "../../config/raw";
 import { CliArgs } from "../args";
 import { DriverError } from "../errors";
 import { userSlots } from "../keySlots";
@@ -28,23 +28,19 @@ export function projectText(deps: CliDeps): string {
     return fs.readFileSync(path.join(deps.projectDir, "Pulumi.yaml"), "utf8");
 }
 
-/** Whether Pulumi.yaml gives `users` a value for every stack (`value:`, or a non-empty default). */
-function projectUsers(deps: CliDeps): boolean {
-    const config = (YAML.parse(projectText(deps)) as { config?: Record<string, unknown> } | null)
-        ?.config;
-    return ["users", "ssm-access:users"].some((key) => {
-        const entry = config?.[key];
-        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-            return entry !== undefined;
-        }
-        const e = entry as { value?: unknown; default?: unknown };
-        return "value" in e || (Array.isArray(e.default) && e.default.length > 0);
-    });
+/** Whether Pulumi.yaml gives `users` a non-empty value for every stack (`value:` or `default:`). */
+function projectUsers(deps: CliDeps, stack: string): boolean {
+    // As config/raw.ts reads it: an empty value ("") is unset.
+    const users = fromProject(stack, projectText(deps)).values.users;
+    return Array.isArray(users) ? users.length > 0 : users !== undefined && users !== "";
 }
 
 export function slotsOf(deps: CliDeps, stack: string, user: string) {
     const f = stackFile(deps, stack);
-    return { ...f, slots: userSlots(f.text, f.name, user, { projectUsers: projectUsers(deps) }) };
+    return {
+        ...f,
+        slots: userSlots(f.text, f.name, user, { projectUsers: projectUsers(deps, stack) }),
+    };
 }
 
 /**

@@ -3,6 +3,7 @@
  * protectFromDeletion protects it, removes its slot and runs `up`, which deletes it. The stack file
  * is put back exactly, and the key protected again, when `up` fails or is declined.
  */
+import { fromTexts } from "../../config/raw";
 import { CliArgs } from "../args";
 import { DriverError } from "../errors";
 import { urnName } from "../guard";
@@ -117,7 +118,9 @@ export async function retireKey(
         const users = outputs.runCommandUsers as UsersOutput | undefined;
         const oldKeyId = keyIdOf(users, user, slot, stack);
         const newKeyId = keyIdOf(users, user, newSlot, stack);
-        const target = awsTarget(f.text, projectText(deps));
+        const target = awsTarget(
+            fromTexts(stack, { project: projectText(deps), stack: f.text }).aws,
+        );
         const userName = users?.[user]?.userName ?? user;
         let verdict;
         try {

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { AccessKeyInfo, LastUse, awsTarget, retireVerdict } from "../../automation/keyUsage";
+import { fromTexts } from "../../config/raw";
 
 const NEW_CREATED = new Date("2026-11-20T10:00:00Z");
 const KEYS: AccessKeyInfo[] = [
@@ -85,21 +86,50 @@ describe("automation/keyUsage", () => {
         }
     });
 
-    describe("awsTarget", () => {
+    describe("awsTarget, from the settings config/raw.ts reads", () => {
+        const target = (stack: string, project = "name: p\n") =>
+            awsTarget(fromTexts("dev", { project, stack }).aws);
+
         it("takes aws:region and the iam entry of aws:endpoints from the stack file", () => {
             const stack =
                 "config:\n  aws:region: eu-west-1\n  aws:endpoints:\n    - sts: http://127.0.0.1:1\n    - iam: http://127.0.0.1:5000\n";
-            assert.deepStrictEqual(awsTarget(stack, "name: p\n"), {
+            assert.deepStrictEqual(target(stack), {
                 region: "eu-west-1",
                 iamEndpoint: "http://127.0.0.1:5000",
             });
         });
 
-        it("falls back to Pulumi.yaml's value for every stack", () => {
-            assert.deepStrictEqual(
-                awsTarget("config: {}\n", "config:\n  aws:region:\n    value: ap-south-1\n"),
-                { region: "ap-south-1", iamEndpoint: undefined },
-            );
+        const projects = [
+            { how: "value", project: "config:\n  aws:region:\n    value: ap-south-1\n" },
+            { how: "default", project: "config:\n  aws:region:\n    default: ap-south-1\n" },
+        ];
+        for (const c of projects) {
+            it(`falls back to Pulumi.yaml's ${c.how} for every stack`, () => {
+                assert.deepStrictEqual(target("config: {}\n", c.project), {
+                    region: "ap-south-1",
+                    iamEndpoint: undefined,
+                });
+            });
+
+            it(`takes the stack file's region over Pulumi.yaml's ${c.how}`, () => {
+                assert.strictEqual(
+                    target("config:\n  aws:region: eu-west-1\n", c.project).region,
+                    "eu-west-1",
+                );
+            });
+        }
+
+        it("aims at the region alone when aws:endpoints has no iam entry", () => {
+            const stack =
+                "config:\n  aws:region: eu-west-1\n  aws:endpoints:\n    - sts: http://127.0.0.1:1\n";
+            assert.deepStrictEqual(target(stack), { region: "eu-west-1", iamEndpoint: undefined });
+        });
+
+        it("has neither when no file sets them, leaving the AWS SDK's own chain", () => {
+            assert.deepStrictEqual(target("config: {}\n"), {
+                region: undefined,
+                iamEndpoint: undefined,
+            });
         });
     });
 });

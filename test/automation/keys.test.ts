@@ -354,6 +354,38 @@ describe("automation/commands/keys", () => {
         }
     });
 
+    describe("rotate-keys on a stack file without users", () => {
+        const noUsers = async () => {
+            fs.writeFileSync(stackFile, "config:\n  aws:region: eu-west-1\n");
+            const d = withDeps(new KeysEngine(dir));
+            return { code: await main(rotate(["--yes"]), d), err: d.err.text };
+        };
+
+        it("says the users come from Pulumi.yaml when it sets them for every stack", async () => {
+            const project = path.join(dir, "Pulumi.yaml");
+            const text = fs.readFileSync(project, "utf8");
+            fs.writeFileSync(
+                project,
+                text.replace(
+                    "    default: []\n  documents:",
+                    '    value: [{ name: alice, level: admin, accessKeys: ["2026-05"] }]\n  documents:',
+                ),
+            );
+            const { code, err } = await noUsers();
+            assert.strictEqual(code, EXIT.failed);
+            assert.match(
+                err,
+                /users come from Pulumi.yaml \(config users, shared by every stack\)/,
+            );
+        });
+
+        it("says the stack declares no users when Pulumi.yaml's default is empty", async () => {
+            const { code, err } = await noUsers();
+            assert.strictEqual(code, EXIT.failed);
+            assert.match(err, /Pulumi.dev.yaml declares no users \(ssm-access:users\)/);
+        });
+    });
+
     it("newSlotName takes today's month, else today's date", () => {
         assert.deepStrictEqual(
             [newSlotName(NOW, ["2026-05"]), newSlotName(NOW, ["2026-11"])],

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, validateStack } from "../../config";
-import { fromFiles } from "../../config/raw";
+import { fromFiles, fromTexts } from "../../config/raw";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -109,7 +109,39 @@ describe("config/raw: reading stack files as the engine does", () => {
         const dir = project("");
         fs.writeFileSync(path.join(dir, "Pulumi.t.yaml"), "config: {}\n");
         fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "  aws:region: eu-west-1\n");
-        assert.strictEqual(fromFiles(dir, "t").region, "eu-west-1");
+        assert.strictEqual(fromFiles(dir, "t").aws.region, "eu-west-1");
+    });
+
+    it("reads the files' texts as it reads the files", () => {
+        const dir = project(
+            "  instanceMode: guide\n  aws:endpoints:\n    - iam: http://127.0.0.1:5000\n",
+        );
+        const read = (file: string) => fs.readFileSync(path.join(dir, file), "utf8");
+        assert.deepStrictEqual(
+            fromTexts("t", { project: read("Pulumi.yaml"), stack: read("Pulumi.t.yaml") }),
+            fromFiles(dir, "t"),
+        );
+    });
+
+    it("keeps the provider's aws: settings as YAML typed them, the stack file's over Pulumi.yaml's", () => {
+        const raw = fromTexts("t", {
+            project:
+                "config:\n  aws:region:\n    value: ap-south-1\n  aws:skipMetadataApiCheck: false\n",
+            stack: "config:\n  aws:region: eu-west-1\n  aws:endpoints:\n    - iam: http://127.0.0.1:5000\n",
+        });
+        assert.deepStrictEqual(raw.aws, {
+            region: "eu-west-1",
+            skipMetadataApiCheck: false,
+            endpoints: [{ iam: "http://127.0.0.1:5000" }],
+        });
+    });
+
+    it("shows a secure aws: setting as [secret]", () => {
+        const raw = fromTexts("t", {
+            project: "name: p\n",
+            stack: "config:\n  aws:secretKey:\n    secure: AAABAJ0g\n",
+        });
+        assert.strictEqual(raw.aws.secretKey, "[secret]");
     });
 
     it("refuses a setting written outside config:, where Pulumi ignores it", async () => {

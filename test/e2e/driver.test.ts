@@ -3,7 +3,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as iam from "@aws-sdk/client-iam";
-import { Sandbox, sandboxStackFile } from "../../scripts/sandbox";
+import { Sandbox } from "../../scripts/sandbox";
+import { sandboxStackFile } from "../../scripts/sandboxStackFiles";
 import { Account, stateOf } from "../support/account";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {

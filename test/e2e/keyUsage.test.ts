@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { awsTarget, iamKeyUsage, retireVerdict } from "../../automation/keyUsage";
+import { fromTexts } from "../../config/raw";
 import { Moto, startMoto } from "../support/moto";
 
 describe("retire-key's IAM check against moto", () => {
@@ -30,8 +31,10 @@ describe("retire-key's IAM check against moto", () => {
         const old = await admin.send(new CreateAccessKeyCommand({ UserName: "dev-admin" }));
         const fresh = await admin.send(new CreateAccessKeyCommand({ UserName: "dev-admin" }));
         const target = awsTarget(
-            `config:\n  aws:region: eu-west-1\n  aws:endpoints:\n    - iam: ${moto.endpoint}\n`,
-            "name: ssm-access\n",
+            fromTexts("dev", {
+                project: "name: ssm-access\n",
+                stack: `config:\n  aws:region: eu-west-1\n  aws:endpoints:\n    - iam: ${moto.endpoint}\n`,
+            }).aws,
         );
         const iam = await iamKeyUsage(target);
         const keys = await iam.accessKeys("dev-admin");

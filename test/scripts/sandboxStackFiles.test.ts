@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
-import { sandboxStackFile } from "../../scripts/sandbox";
+import { sandboxStackFile } from "../../scripts/sandboxStackFiles";
 
-describe("scripts/sandbox: a team's stack file in the sandbox", () => {
+describe("scripts/sandboxStackFiles: a team's stack file in the sandbox", () => {
     it("copies a file without secrets-provider settings byte for byte", () => {
         const text = "# comment\nconfig:\n  ssm-access:maxSessionDurationSeconds: 3600\n";
         assert.strictEqual(sandboxStackFile(text), text);
