@@ -6,6 +6,7 @@ import * as iam from "@aws-sdk/client-iam";
 import { Sandbox } from "../../scripts/sandbox";
 import { sandboxStackFile } from "../../scripts/sandboxStackFiles";
 import { Account, stateOf } from "../support/account";
+import { CreateGate, creatingAws } from "../support/inFlight";
 
 async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -173,16 +174,19 @@ describe("driver: a closed stdout pipe", () => {
 
 describe("driver: locks and Ctrl-C", () => {
     const sb = new Sandbox();
-    // Slow creates keep an update in flight long enough to collide with it or interrupt it.
-    sb.extraEnv.SSM_ACCESS_STANDIN_DELAY_MS = "6000";
+    // Held creates keep an update in flight until the test has collided with it or interrupted it.
+    const gate = new CreateGate(sb.dir);
+    Object.assign(sb.extraEnv, gate.env);
     before(() => sb.startCloud());
     after(() => sb.cleanup());
 
     it("gives two concurrent ups of one stack one clear 'locked' error and no damage", async () => {
+        gate.shut();
         const first = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
         await until(() => sb.locks("dev").length > 0, "the first up to hold the stack's lock");
         const lockDir = path.dirname(sb.locks("dev")[0]);
         const second = await sb.driver("up", "--env", "dev", "--yes", "--json");
+        gate.open();
         const code = await first.exited;
         assert.strictEqual(code, 0, first.output.stderr);
         assert.strictEqual(second.code, 1);
@@ -206,11 +210,12 @@ describe("driver: locks and Ctrl-C", () => {
             (await sb.driver("destroy", "--env", "dev", "--yes", "--allow-replace")).code,
             0,
         );
-        const creates = () => sb.calls().filter((c) => c.method === "create").length;
-        const before = creates();
+        gate.shut();
         const up = sb.spawnDriver("up", "--env", "dev", "--yes", "--json");
-        await until(() => creates() > before + 2, "the up to be creating");
+        await until(() => creatingAws(sb.state, "dev"), "the up to be creating");
         up.kill("SIGINT");
+        // The engine lets the creates in flight finish, then stops: nothing new starts.
+        gate.open();
         const code = await up.exited;
         assert.strictEqual(code, 130, up.output.stderr);
         assert.strictEqual(JSON.parse(up.output.stdout).stacks[0].status, "cancelled");

@@ -16,6 +16,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Sandbox, engine } from "../../scripts/sandbox";
+import { CreateGate, PendingOperation, creatingAws } from "../support/inFlight";
 
 before(function () {
     this.timeout(20 * 60 * 1000);
@@ -59,23 +60,10 @@ function alive(pid: number): boolean {
     }
 }
 
-interface PendingOperation {
-    type: string;
-    resource: { urn: string; type: string };
-}
-
 describe("pending creates: an up killed hard while provider creates are in flight", () => {
     const sb = new Sandbox();
+    const gate = new CreateGate(sb.dir);
     const checkpoint = path.join(sb.state, ".pulumi", "stacks", "ssm-access", "dev.json");
-    const pendingInFile = (): PendingOperation[] => {
-        try {
-            const file = JSON.parse(fs.readFileSync(checkpoint, "utf8"));
-            return file.checkpoint.latest.pending_operations ?? [];
-        } catch {
-            // Not written yet.
-            return [];
-        }
-    };
     const creates = () => sb.calls().filter((c) => c.method === "create");
     let killed: number[] = [];
     let pendingUrns: string[] = [];
@@ -85,26 +73,19 @@ describe("pending creates: an up killed hard while provider creates are in fligh
         this.timeout(5 * 60 * 1000);
         await sb.startCloud();
         assert.strictEqual((await sb.pulumi("stack", "init", "dev")).code, 0);
+        gate.shut();
         const up = spawn(
             "pulumi",
             ["up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"],
             {
                 cwd: sb.project,
-                // Creates take a minute in the stand-in: the kill lands while they are in flight.
-                env: { ...sb.env(), SSM_ACCESS_STANDIN_DELAY_MS: "60000" },
+                // Held creates never finish: the kill lands while they are in flight.
+                env: { ...sb.env(), ...gate.env },
                 stdio: "ignore",
             },
         );
         const exited = new Promise((resolve) => up.on("exit", resolve));
-        // An aws: resource's create, not the provider's: the provider resource (custom too) is
-        // pending only for milliseconds, and a kill landing after it cleared left nothing pending.
-        await until(
-            () =>
-                pendingInFile().some(
-                    (op) => op.type === "creating" && op.resource.type.startsWith("aws:"),
-                ),
-            "an aws resource's create recorded as pending",
-        );
+        await until(() => creatingAws(sb.state, "dev"), "an aws resource's create in flight");
         killed = processTree(up.pid!);
         for (const pid of killed) {
             process.kill(pid, "SIGKILL");

@@ -13,6 +13,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { Sandbox } from "../../scripts/sandbox";
+import { CreateGate } from "../support/inFlight";
 import { Moto } from "../support/moto";
 
 // This process reads the bucket with the AWS SDK: keep its Node 20 notice out of the test output.
@@ -157,6 +158,7 @@ describe("team: two machines run up on one stack in the S3 backend", () => {
     const first = new Sandbox();
     const second = new Sandbox();
     const passphrase = first.passphrase;
+    const gate = new CreateGate(first.dir);
     let moto: Moto;
     let s3: S3Client;
     before(async () => {
@@ -167,8 +169,8 @@ describe("team: two machines run up on one stack in the S3 backend", () => {
             // One account: what moto lacks (notInMoto.ts) is kept in the first machine's folder.
             sb.extraEnv.SSM_ACCESS_STANDIN_DIR = first.cloud;
         }
-        // Slow creates keep the first machine's update in flight long enough to collide with it.
-        first.extraEnv.SSM_ACCESS_STANDIN_DELAY_MS = "6000";
+        // Held creates keep the first machine's update in flight until the second collided with it.
+        Object.assign(first.extraEnv, gate.env);
     });
     after(() => Promise.all([first.cleanup(), second.cleanup()]));
 
@@ -179,12 +181,14 @@ describe("team: two machines run up on one stack in the S3 backend", () => {
             path.join(first.project, "Pulumi.dev.yaml"),
             path.join(second.project, "Pulumi.dev.yaml"),
         );
+        gate.shut();
         const up = first.spawnDriver("up", "--env", "dev", "--yes", "--json");
         await until(
             async () => (await keys(s3, ".pulumi/locks/")).length > 0,
             "the first machine to hold the stack's lock",
         );
         const locked = await second.driver("up", "--env", "dev", "--yes", "--json");
+        gate.open();
         assert.strictEqual(await up.exited, 0, up.output.stderr);
         assert.strictEqual(locked.code, 1, locked.stderr);
         const [stack] = JSON.parse(locked.stdout).stacks;

@@ -9,6 +9,7 @@
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { randomBytes } from "crypto";
+import * as fs from "fs";
 import { Aws, Settings, partitionOf, settingsFrom } from "./aws";
 import { UNKNOWN, checkInputs } from "./checks";
 import type { Handler, Invoke, Props } from "./handler";
@@ -33,6 +34,17 @@ function unwrap(value: any): any {
 /** Values the engine's protobuf Struct can carry: no undefined, dates as ISO strings. */
 function plain(value: Props): Props {
     return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Tests that need an update in flight (locks, Ctrl-C, a hard kill) hold creates: each waits while
+ * the file SSM_ACCESS_STANDIN_HOLD names exists (test/support/inFlight.ts, CreateGate).
+ */
+async function heldCreates(): Promise<void> {
+    const hold = process.env.SSM_ACCESS_STANDIN_HOLD;
+    while (hold && fs.existsSync(hold)) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 }
 
 function parseUrn(urn: string): { type: string; name: string } {
@@ -209,10 +221,7 @@ export class StandInAws implements provider.Provider {
 
     async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
         const { type, name } = parseUrn(urn);
-        // Tests that need an update in flight (locks, Ctrl-C) slow creates down.
-        await new Promise((resolve) =>
-            setTimeout(resolve, Number(process.env.SSM_ACCESS_STANDIN_DELAY_MS ?? 0)),
-        );
+        await heldCreates();
         const props = unwrap(inputs);
         record({
             method: "create",
