@@ -10,14 +10,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { Sandbox, engine } from "../../scripts/sandbox";
+import { Sandbox } from "../../scripts/sandbox";
 import { ACCOUNT } from "../support/mocks";
 import { decide } from "../support/simulate";
-
-before(function () {
-    this.timeout(20 * 60 * 1000);
-    engine();
-});
 
 /** moto's default account (moto/core/models.py DEFAULT_ACCOUNT_ID), the same as the mocks'. */
 const IAM = `arn:aws:iam::${ACCOUNT}`;

@@ -6,13 +6,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Sandbox, engine } from "../../scripts/sandbox";
+import { Sandbox } from "../../scripts/sandbox";
 import { Account, stateOf } from "../support/account";
-
-before(function () {
-    this.timeout(20 * 60 * 1000);
-    engine();
-});
 
 describe("the program through the real engine (dev stack)", () => {
     const sb = new Sandbox();

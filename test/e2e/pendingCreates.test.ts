@@ -15,13 +15,8 @@ import * as assert from "assert";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Sandbox, engine } from "../../scripts/sandbox";
+import { Sandbox } from "../../scripts/sandbox";
 import { CreateGate, PendingOperation, creatingAws } from "../support/inFlight";
-
-before(function () {
-    this.timeout(20 * 60 * 1000);
-    engine();
-});
 
 async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
     const deadline = Date.now() + ms;

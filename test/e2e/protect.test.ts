@@ -6,12 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { Sandbox, engine } from "../../scripts/sandbox";
-
-before(function () {
-    this.timeout(20 * 60 * 1000);
-    engine();
-});
+import { Sandbox } from "../../scripts/sandbox";
 
 interface StateResource {
     urn: string;
