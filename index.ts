@@ -1,8 +1,5 @@
 // The Pulumi program: configuration -> components -> stack outputs (program.ts has the one door).
 import { runProgram } from "./program";
-import { skipPromiseTraces } from "./runtime/stackTraces";
-
-skipPromiseTraces();
 
 // A function, not the running program's promise: the SDK's run harness (@pulumi/pulumi
 // cmd/run/run.js, `runProgram`) awaits file-system checks between require() and awaiting the

@@ -3,7 +3,5 @@
 "use strict";
 const path = require("path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
-const traces = require("../../runtime/stackTraces.ts");
-traces.skipPromiseTraces();
-traces.skipSourcePositions();
+require("../../runtime/stackTraces.ts").skipSourcePositions();
 require("../main.ts");

@@ -6,16 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { waitForRegistrations } from "../../runtime/sdkInternals";
-import { skipPromiseTraces, skipSourcePositions } from "../../runtime/stackTraces";
+import { skipSourcePositions } from "../../runtime/stackTraces";
 
-skipPromiseTraces();
 skipSourcePositions();
-// mocha sets Error.stackTraceLimit to Infinity (lib/cli/cli.js), and Pulumi takes a trace for
-// each promise it tracks (~38,000 in this suite, 16 frames on average): Node's default of 10, as
-// the program runs with, takes ~7% off the suite's CPU. `mocha --full-trace` keeps every frame.
-if (!process.argv.includes("--full-trace")) {
-    Error.stackTraceLimit = 10;
-}
 
 export const ACCOUNT = "123456789012";
 
