@@ -153,7 +153,7 @@ function holdsSecure(value: unknown): boolean {
 
 /**
  * A Pulumi.yaml config entry as the engine reads it: a declaration with a default, a `value:`
- * that sets it for every stack, or a plain value.
+ * that sets it for every stack, or a plain value. (An entry with both is refused: fromProject.)
  */
 function projectValue(entry: unknown): { value: unknown } | undefined {
     if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
@@ -174,6 +174,12 @@ export function fromProject(stack: string, projectText: string): RawStack {
     const raw = emptyStack(stack);
     const project = (yaml.load(projectText) ?? {}) as ProjectFile;
     for (const [key, entry] of Object.entries(project.config ?? {})) {
+        if (entry !== null && typeof entry === "object" && "value" in entry && "default" in entry) {
+            // pulumi/pulumi sdk/go/common/workspace/project.go, Project.Validate.
+            raw.fileProblems.push(
+                `${key}: Pulumi.yaml gives it both default: and value:, which Pulumi refuses ("cannot have both a 'default' and 'value' attribute"): keep one`,
+            );
+        }
         const found = projectValue(entry);
         if (found) {
             add(raw, key, found.value, false);

@@ -136,6 +136,16 @@ describe("config/raw: reading stack files as the engine does", () => {
         });
     });
 
+    it("refuses a Pulumi.yaml entry with both default: and value:, as Pulumi does", () => {
+        const raw = fromTexts("t", {
+            project: "config:\n  roleName:\n    type: string\n    default: a\n    value: b\n",
+            stack: "config: {}\n",
+        });
+        assert.deepStrictEqual(raw.fileProblems, [
+            `roleName: Pulumi.yaml gives it both default: and value:, which Pulumi refuses ("cannot have both a 'default' and 'value' attribute"): keep one`,
+        ]);
+    });
+
     it("shows a secure aws: setting as [secret]", () => {
         const raw = fromTexts("t", {
             project: "name: p\n",
