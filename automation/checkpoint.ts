@@ -20,7 +20,7 @@ import { PendingCreate, pendingCreatesOf } from "./pending";
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** A stack's plain checkpoint below a project-layout backend's root. */
-export function checkpointKey(project: string, stack: string): string {
+function checkpointKey(project: string, stack: string): string {
     return `.pulumi/stacks/${project}/${stack}.json`;
 }
 
