@@ -13,6 +13,7 @@ import { Command, OpOptions, OpResult, StackEngine, StateResource } from "./stac
 import { OperationEvents, operate } from "./engineOperation";
 import { BackendChoice, isolatedCli, needsPassphrase, passphraseConfigured } from "./backend";
 import { StackLock, readStackLocks } from "./locks";
+import { checkpointPendingCreates } from "./checkpoint";
 import { PendingCreate, pendingCreatesOf } from "./pending";
 import { keepingStackFile, usesPassphrase } from "./stackFile";
 import { projectName } from "./stacks";
@@ -160,6 +161,15 @@ export class PulumiEngine implements StackEngine {
     }
 
     async pendingCreates(name: string): Promise<PendingCreate[]> {
+        // The checkpoint itself where it is certainly the one the CLI reads: no CLI started.
+        const project = projectName(this.projectDir);
+        const read = await checkpointPendingCreates(this.backend.url, project, name).catch(
+            // Unreadable (e.g. credentials the AWS SDK finds and the CLI does not): ask the CLI.
+            () => undefined,
+        );
+        if (read) {
+            return read;
+        }
         const stack = await this.stack(name);
         return pendingCreatesOf((await stack.exportStack()).deployment);
     }

@@ -15,6 +15,7 @@ import * as assert from "assert";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as zlib from "zlib";
 import { Sandbox } from "../../scripts/sandbox";
 import { CreateGate, PendingOperation, creatingAws } from "../support/inFlight";
 
@@ -136,6 +137,31 @@ describe("pending creates: an up killed hard while provider creates are in fligh
         assert.strictEqual(sb.calls().length, calls, "the provider was not called");
         assert.strictEqual(fs.readFileSync(checkpoint, "utf8"), state, "the state is unchanged");
         assert.deepStrictEqual(sb.locks("dev"), locks, "the locks are unchanged");
+    });
+
+    it("with a newer gzip checkpoint beside a plain one without them, preview still stops on them", async () => {
+        // The CLI reads the newest of dev.json, .json.gz, .json.zst (pkg/backend/diy/state.go,
+        // stackPath): the driver must not take the plain file's word for it.
+        const state = fs.readFileSync(checkpoint, "utf8");
+        const doc = JSON.parse(state);
+        delete doc.checkpoint.latest.pending_operations;
+        fs.writeFileSync(checkpoint, JSON.stringify(doc));
+        fs.writeFileSync(`${checkpoint}.gz`, zlib.gzipSync(state));
+        const later = new Date(Date.now() + 60_000);
+        fs.utimesSync(`${checkpoint}.gz`, later, later);
+        try {
+            const preview = await sb.driver("preview", "--env", "dev", "--json");
+            assert.strictEqual(preview.code, 1, preview.stderr);
+            assert.match(
+                JSON.parse(preview.stdout).stacks[0].error,
+                new RegExp(
+                    `^Stack "dev" has ${pendingUrns.length} creates? that an earlier update`,
+                ),
+            );
+        } finally {
+            fs.rmSync(`${checkpoint}.gz`);
+            fs.writeFileSync(checkpoint, state);
+        }
     });
 
     it("after the printed lock removal and clear command, up succeeds with no changes left", async () => {
