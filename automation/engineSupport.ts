@@ -1,6 +1,12 @@
 /** Small helpers of the Automation API engine (pulumiEngine.ts), pure and tested on their own. */
 
-/** Serializes stack selection: concurrent `pulumi stack select` in one workspace race. */
+/**
+ * Serializes stack selection: the Automation API's createOrSelectStack runs `pulumi stack select`
+ * (or `stack init`), which rewrites the workspace's current-stack file, so concurrent calls race
+ * and older CLIs can leave it corrupt (pulumi/pulumi issues #8186 and #7738, both open; v3.274.1
+ * writes it by rename: pkg/workspace/workspace.go, atomicWriteFile). Every later command names its
+ * stack with --stack, so only selection waits; about 0.17 s per stack before its preview starts.
+ */
 export class Mutex {
     private tail: Promise<unknown> = Promise.resolve();
     run<T>(fn: () => Promise<T>): Promise<T> {
