@@ -99,7 +99,7 @@ function spliceProblem(splice: UnsafeSplice, platform: Platform): string {
     const pattern = refusal
         ? `its allowedPattern is not proven (${refusal.construct})`
         : "it has no allowedPattern";
-    return `splices Integer parameter "${name}" with {{ ${name} }}, and ${pattern}: SSM admits any integer, and a negative one such as -1 reaches the command as an option; make ${name} a String with allowedPattern "^[0-9]{1,9}$" read as ${env}, or give the Integer that allowedPattern (SSM Agent checks allowedPattern before running; it ignores an Integer's allowedValues)`;
+    return `splices Integer parameter "${name}" with {{ ${name} }}, and ${pattern}: SSM admits any integer, and a negative one such as -1 reads as an option, or as "every process" to kill -9; make ${name} a String with allowedPattern "^[0-9]{1,9}$" read as ${env}, or give the Integer that allowedPattern (SSM Agent checks allowedPattern before running; it ignores an Integer's allowedValues)`;
 }
 
 /** Why a command's run-time reference is refused, and the fix. */

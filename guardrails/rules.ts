@@ -256,7 +256,7 @@ export function documentPassesParametersByEnvironment(
             report(
                 type === "String"
                     ? `a command splices String parameter ${name} with {{ ${name} }}: read it as "$SSM_${name}" (PowerShell: $env:SSM_${name})`
-                    : `a command splices Integer parameter ${name} with {{ ${name} }} without a proven allowedPattern: a negative value reaches the command as an option; give it allowedPattern "^[0-9]{1,9}$"`,
+                    : `a command splices Integer parameter ${name} with {{ ${name} }} without a proven allowedPattern: a negative value reads as an option; give it allowedPattern "^[0-9]{1,9}$"`,
             );
         }
     }

@@ -1,8 +1,8 @@
 /**
  * Proves, by construction, that an SSM Command document parameter can only ever be one inert word
  * when SSM splices `{{ Param }}` unescaped into a root `sh` / SYSTEM PowerShell script. Never probes:
- * an allowedPattern is parsed and accepted only in a few shapes whose language is computable.
- * No Pulumi inside.
+ * an allowedPattern is parsed and accepted only in a few shapes whose language is computable, and
+ * only if no value has ".." as a path segment. No Pulumi inside.
  *
  * Regex dialect. The service validates allowedPattern server-side (most likely java.util.regex; AWS
  * does not document the engine) and the agent re-validates with Go's RE2 `regexp.MatchString` before

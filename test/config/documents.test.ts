@@ -79,7 +79,7 @@ describe("config/documents: Integer parameters spliced into commands", () => {
 
     it("refuses an Integer without allowedPattern: -1 would be an option", async () => {
         assert.deepStrictEqual(await problems({ documents: [doc(lines({}), [TAIL])] }), [
-            `ssm-access:documents[0].commands[0] = "tail -n {{ Lines }} /var/log/app.log": splices Integer parameter "Lines" with {{ Lines }}, and it has no allowedPattern: SSM admits any integer, and a negative one such as -1 reaches the command as an option; make Lines a String with allowedPattern "^[0-9]{1,9}$" read as "$SSM_Lines", or give the Integer that allowedPattern (SSM Agent checks allowedPattern before running; it ignores an Integer's allowedValues)`,
+            `ssm-access:documents[0].commands[0] = "tail -n {{ Lines }} /var/log/app.log": splices Integer parameter "Lines" with {{ Lines }}, and it has no allowedPattern: SSM admits any integer, and a negative one such as -1 reads as an option, or as "every process" to kill -9; make Lines a String with allowedPattern "^[0-9]{1,9}$" read as "$SSM_Lines", or give the Integer that allowedPattern (SSM Agent checks allowedPattern before running; it ignores an Integer's allowedValues)`,
         ]);
     });
 

@@ -132,7 +132,7 @@ describe("guardrails/rules: documents-pass-parameters-by-environment", () => {
     it("reports an Integer spliced without a proven allowedPattern", () => {
         const pid = { Pid: { type: "Integer" as const } };
         assert.deepStrictEqual(reported(content(pid, ["kill {{ Pid }}"])), [
-            'a command splices Integer parameter Pid with {{ Pid }} without a proven allowedPattern: a negative value reaches the command as an option; give it allowedPattern "^[0-9]{1,9}$"',
+            'a command splices Integer parameter Pid with {{ Pid }} without a proven allowedPattern: a negative value reads as an option; give it allowedPattern "^[0-9]{1,9}$"',
         ]);
     });
 
