@@ -78,7 +78,7 @@ export const pack = new PolicyPack("ssm-access-guardrails", {
         {
             name: "documents-pass-parameters-by-environment",
             description:
-                "Every Command document passes String parameters by environment variable (ENV_VAR), never spliced with {{ }} unless an allow-list.",
+                "Every Command document passes String parameters by environment variable (ENV_VAR), never spliced with {{ }} unless an allow-list, splices no Integer without a proven allowedPattern, and holds no run-time reference such as {{ssm:name}} in its commands.",
             enforcementLevel: "mandatory",
             validateResource: (args, report) => {
                 if (

@@ -5,7 +5,8 @@
 import { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { PARTITIONS, Partition, partitionOfRegion } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
-import { ParameterRule, unsafeSplices } from "../policies/parameterSafety";
+import { ParameterRule } from "../policies/parameterSafety";
+import { runtimeReferences, unsafeSplices } from "../policies/ssmDocument";
 import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS, levelOfGroup } from "../policies/users";
 
 interface Statement {
@@ -223,10 +224,13 @@ export function operatorGroupsCarryTheDenies(
 
 export interface DocumentContent {
     parameters?: Record<string, ParameterRule & { interpolationType?: string }>;
-    mainSteps?: { inputs?: { runCommand?: unknown } }[];
+    mainSteps?: { action?: string; inputs?: { runCommand?: unknown } }[];
 }
 
-/** Values must reach commands as data: ENV_VAR on every String parameter, no free-text {{ }} splice. */
+/**
+ * Values must reach commands as data: ENV_VAR on every String parameter, no free-text {{ }}
+ * splice (an Integer only with a proven allowedPattern), no run-time reference such as {{ssm:name}}.
+ */
 export function documentPassesParametersByEnvironment(
     content: DocumentContent,
     report: (message: string) => void,
@@ -239,13 +243,21 @@ export function documentPassesParametersByEnvironment(
             );
         }
     }
-    const commands = (content.mainSteps ?? []).flatMap((step) => {
+    for (const step of content.mainSteps ?? []) {
         const run = step.inputs?.runCommand;
-        return Array.isArray(run) ? run.map(String) : [];
-    });
-    for (const name of unsafeSplices(commands, parameters)) {
-        report(
-            `a command splices String parameter ${name} with {{ ${name} }}: read it as "$SSM_${name}" (PowerShell: $env:SSM_${name})`,
-        );
+        const commands = Array.isArray(run) ? run.map(String) : [];
+        const platform = step.action === "aws:runPowerShellScript" ? "Windows" : "Linux";
+        for (const reference of commands.flatMap(runtimeReferences)) {
+            report(
+                `a command holds the run-time reference ${reference}, whose value SSM Agent pastes unescaped into the script: pass it as a declared, constrained parameter read from SSM_<Name>, or fetch it in the script with aws ssm get-parameter`,
+            );
+        }
+        for (const { name, type } of unsafeSplices(commands, parameters, platform)) {
+            report(
+                type === "String"
+                    ? `a command splices String parameter ${name} with {{ ${name} }}: read it as "$SSM_${name}" (PowerShell: $env:SSM_${name})`
+                    : `a command splices Integer parameter ${name} with {{ ${name} }} without a proven allowedPattern: a negative value reads as an option; give it allowedPattern "^[0-9]{1,9}$"`,
+            );
+        }
     }
 }

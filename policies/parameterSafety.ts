@@ -1,8 +1,8 @@
 /**
  * Proves, by construction, that an SSM Command document parameter can only ever be one inert word
  * when SSM splices `{{ Param }}` unescaped into a root `sh` / SYSTEM PowerShell script. Never probes:
- * an allowedPattern is parsed and accepted only in a few shapes whose language is computable.
- * No Pulumi inside.
+ * an allowedPattern is parsed and accepted only in a few shapes whose language is computable, and
+ * only if no value has ".." as a path segment. No Pulumi inside.
  *
  * Regex dialect. The service validates allowedPattern server-side (most likely java.util.regex; AWS
  * does not document the engine) and the agent re-validates with Go's RE2 `regexp.MatchString` before
@@ -18,6 +18,7 @@
  * through ENV_VAR interpolation (see unsafeSplices) where a newline is inert data.
  */
 import { AST, RegExpParser } from "@eslint-community/regexpp";
+import { admitsDotDotSegment } from "./pathSegments";
 
 export type Platform = "Linux" | "Windows";
 
@@ -48,6 +49,9 @@ export const SAFE_CHARS: Record<Platform, string> = {
     Windows: ALNUM + "_.:\\/-",
 };
 
+/** What ends a path segment: a ".." between two of them, or an end, climbs a directory ("C:.." too). */
+const PATH_SEPARATORS: Record<Platform, string> = { Linux: "/", Windows: "\\/:" };
+
 const show = (c: string) => (c === " " ? "' ' (space)" : `'${JSON.stringify(c).slice(1, -1)}'`);
 
 /** Why a literal value is not one inert word, or undefined. Empty, `-x` and unsafe chars fail. */
@@ -60,8 +64,18 @@ export function wordProblem(word: string, platform: Platform): string | undefine
     return `${kind} character ${show(bad)}`;
 }
 
-/** One element between ^ and $: which chars it may contribute, which may start it, how many. */
-type Item = { chars: Set<string>; first: Set<string>; min: number; max: number };
+/**
+ * One element between ^ and $: which chars it may contribute, which may start it, how many; and
+ * as what it repeats (units: one char of a class, or one word of a group), `reps` times.
+ */
+type Item = {
+    chars: Set<string>;
+    first: Set<string>;
+    min: number;
+    max: number;
+    units: string[];
+    reps: [number, number];
+};
 
 /** Thrown inside the walk; caught and turned into a Refusal. */
 class Refused extends Error {}
@@ -131,12 +145,12 @@ function wordsOf(node: AST.Group | AST.CapturingGroup): string[] {
 
 /** Checks an element's chars against the platform set (recording them for the safe form). */
 function itemOf(el: AST.Element, platform: Platform, seen: string[]): Item {
-    const checked = (chars: string[], first = chars, min = 1, max = 1): Item => {
+    const checked = (chars: string[], first = chars, min = 1, max = 1, units = chars): Item => {
         seen.push(...chars);
         const bad = [...new Set(chars)].filter((c) => !SAFE_CHARS[platform].includes(c));
         const s = bad.length > 1 ? "s" : "";
         if (bad.length > 0) refuse(`character${s} ${bad.map(show).join(", ")} in ${el.raw}`);
-        return { chars: new Set(chars), first: new Set(first), min, max };
+        return { chars: new Set(chars), first: new Set(first), min, max, units, reps: [1, 1] };
     };
     switch (el.type) {
         case "Quantifier": {
@@ -146,7 +160,7 @@ function itemOf(el: AST.Element, platform: Platform, seen: string[]): Item {
             const q = el.raw.slice(e.raw.length);
             if (!Number.isFinite(el.max)) refuse(`unbounded repetition ${q}`);
             if (!el.greedy) refuse(`lazy quantifier ${q}`);
-            return { ...inner, min: el.min, max: el.max };
+            return { ...inner, min: el.min, max: el.max, reps: [el.min, el.max] };
         }
         case "Character":
             return checked([literal(el)]);
@@ -158,7 +172,8 @@ function itemOf(el: AST.Element, platform: Platform, seen: string[]): Item {
             const words = wordsOf(el);
             const lens = words.map((w) => w.length);
             const firsts = words.map((w) => w[0]);
-            return checked([...words.join("")], firsts, Math.min(...lens), Math.max(...lens));
+            const [min, max] = [Math.min(...lens), Math.max(...lens)];
+            return checked([...words.join("")], firsts, min, max, words);
         }
         case "Assertion":
             if (el.kind === "lookahead" || el.kind === "lookbehind") refuse(`lookaround ${el.raw}`);
@@ -178,13 +193,18 @@ function render(set: Set<string>): string {
     return body.join("") + rest.join("").replace(/\\/g, "\\\\") + (set.has("-") ? "-" : "");
 }
 
-/** The suggested fix: the pattern's own safe chars, bounded, first class without '-'. */
+/** The suggested fix: the pattern's own safe chars, bounded, first class without '-' or '.'. */
 function classSafeForm(chars: string[], platform: Platform): string {
-    let keep = chars.filter((c) => SAFE_CHARS[platform].includes(c) && c !== "-");
-    const dash = keep.length === 0 || chars.includes("-");
-    if (keep.length === 0) keep = [...range("a", "z"), ...DIGITS];
-    const all = new Set([...keep, ...(dash ? ["-"] : [])]);
-    return `^[${render(new Set(keep))}][${render(all)}]{0,63}$`;
+    const safe = chars.filter((c) => SAFE_CHARS[platform].includes(c));
+    // Dots beside a separator admit "a/../b": keep the dots, drop the separators (a name, not a path).
+    const rest = safe.includes(".")
+        ? safe.filter((c) => !PATH_SEPARATORS[platform].includes(c))
+        : safe;
+    let first = rest.filter((c) => c !== "-" && c !== ".");
+    const dash = first.length === 0 || rest.includes("-");
+    if (first.length === 0) first = [...range("a", "z"), ...DIGITS];
+    const all = new Set([...first, ...rest.filter((c) => c !== "-"), ...(dash ? ["-"] : [])]);
+    return `^[${render(new Set(first))}][${render(all)}]{0,63}$`;
 }
 
 /** Literal words of a top-level alternation like ^nginx|php-fpm|app$, when it is one. */
@@ -241,6 +261,9 @@ export function patternRefusal(pattern: string, platform: Platform): Refusal | u
             }
             if (it.min > 0) break;
         }
+        if (admitsDotDotSegment(items, PATH_SEPARATORS[platform])) {
+            refuse(`admits ".." as a path segment (a value read as a path leaves its directory)`);
+        }
         return undefined;
     } catch (e) {
         if (!(e instanceof Refused)) throw e;
@@ -274,19 +297,4 @@ export function unsafeParameterReason(
         construct: "free-form String (no allowedValues or allowedPattern): a shell by another name",
         safeForm: classSafeForm([], platform),
     };
-}
-
-/** For commands: names of String parameters spliced with {{ }} that are not allowedValues lists (those must be passed by env var). */
-export function unsafeSplices(
-    commands: string[],
-    parameters: Record<string, ParameterRule>,
-): string[] {
-    const names = new Set<string>();
-    for (const command of commands) {
-        for (const [, name] of command.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) {
-            const p = parameters[name];
-            if (p?.type === "String" && !(p.allowedValues?.length ?? 0)) names.add(name);
-        }
-    }
-    return [...names];
 }

@@ -1,11 +1,6 @@
 import * as assert from "assert";
 import { AST, RegExpParser } from "@eslint-community/regexpp";
-import {
-    ParameterRule,
-    Platform,
-    unsafeParameterReason,
-    unsafeSplices,
-} from "../policies/parameterSafety";
+import { ParameterRule, Platform, unsafeParameterReason } from "../policies/parameterSafety";
 
 const pattern = (allowedPattern: string): ParameterRule => ({ type: "String", allowedPattern });
 const values = (allowedValues: string[]): ParameterRule => ({ type: "String", allowedValues });
@@ -144,7 +139,7 @@ describe("unsafeParameterReason: refusal messages", () => {
     });
     it("drops the unsafe character from the suggested class", () => {
         const reason = unsafeParameterReason(pattern("^[\\w.;-]+$"), "Linux");
-        assert.strictEqual(reason?.safeForm, "^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$");
+        assert.strictEqual(reason?.safeForm, "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$");
         assert.ok(unsafeParameterReason(pattern(reason.safeForm), "Linux") === undefined);
     });
 });
@@ -287,9 +282,12 @@ const accepted: { pattern: string; platform: Platform }[] = [
     { pattern: "^(?:web|db)-\\d{2}$", platform: "Linux" },
     { pattern: "^\\w[\\w.-]{0,31}$", platform: "Linux" },
     { pattern: "^[a-z]?[0-9]{1,3}$", platform: "Linux" },
-    { pattern: "^[A-Za-z0-9_.:/=@,+][A-Za-z0-9_.:/=@,+-]{0,15}$", platform: "Linux" },
+    { pattern: "^[A-Za-z0-9_:/=@,+][A-Za-z0-9_:/=@,+-]{0,15}$", platform: "Linux" },
+    { pattern: "^[A-Za-z0-9_:=@,+][A-Za-z0-9_.:=@,+-]{0,15}$", platform: "Linux" },
+    { pattern: "^[0-9][0-9.]{0,15}$", platform: "Linux" },
+    { pattern: "^/var/log/[a-z]{1,16}\\.log$", platform: "Linux" },
     { pattern: "^[a-z0-9][a-z0-9.\\-]{0,61}[a-z0-9]?$", platform: "Linux" },
-    { pattern: "^[A-Za-z]:\\\\[A-Za-z0-9_.\\\\-]{1,64}$", platform: "Windows" },
+    { pattern: "^[A-Za-z]:\\\\logs\\\\[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$", platform: "Windows" },
     { pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", platform: "Windows" },
     { pattern: "^(?:W3SVC|Spooler)$", platform: "Windows" },
 ];
@@ -333,46 +331,57 @@ describe("unsafeParameterReason: accepted allowedPattern, proven by sampling", (
                 assert.ok(!re.test("-" + s.slice(1)), `admits ${JSON.stringify("-" + s.slice(1))}`);
             }
         });
+        it(`no sampled match of ${JSON.stringify(p)} has a ".." path segment`, () => {
+            for (const s of samples) {
+                assert.ok(!DOT_DOT[platform].test(s), `admits ${JSON.stringify(s)}`);
+            }
+        });
     }
 });
 
-describe("unsafeSplices", () => {
-    const params: Record<string, ParameterRule> = {
-        Service: { type: "String", allowedPattern: "^[a-z][a-z0-9-]{0,63}$" },
-        Unit: { type: "String", allowedValues: ["nginx", "app"] },
-        Free: { type: "String" },
-        Empty: { type: "String", allowedValues: [] },
-        Count: { type: "Integer" },
-        Force: { type: "Boolean" },
-    };
-    it("names a String allowedPattern parameter spliced with {{ }}", () => {
-        assert.deepStrictEqual(unsafeSplices(["systemctl restart {{ Service }}"], params), [
-            "Service",
-        ]);
+// Written out here, not imported: ".." between separators or ends (Windows: \ / and the drive's ':').
+const DOT_DOT: Record<Platform, RegExp> = {
+    Linux: /(^|\/)\.\.(\/|$)/,
+    Windows: /(^|[\\/:])\.\.([\\/:]|$)/,
+};
+
+/** Patterns whose every value is one inert word, yet one climbs out of a directory. */
+const traversing: { pattern: string; platform: Platform; escape: string }[] = [
+    { pattern: "^[a-z0-9./]{1,64}$", platform: "Linux", escape: "../../etc/shadow" },
+    { pattern: "^[a-z][a-z0-9./]{0,63}$", platform: "Linux", escape: "a/../../etc/shadow" },
+    { pattern: "^[a-z.]{1,8}$", platform: "Linux", escape: ".." },
+    { pattern: "^(?:logs|\\.\\.)/[a-z]{1,8}$", platform: "Linux", escape: "../passwd" },
+    { pattern: "^[a-z]{1,8}/[.]{2}$", platform: "Linux", escape: "logs/.." },
+    {
+        pattern: "^[A-Za-z]:\\\\[A-Za-z0-9_.\\\\-]{1,64}$",
+        platform: "Windows",
+        escape: "C:\\..\\Windows",
+    },
+    { pattern: "^[A-Za-z]:[.]{2}$", platform: "Windows", escape: "C:.." },
+    { pattern: "^[a-z/.]{1,8}$", platform: "Windows", escape: "a/../b" },
+];
+
+describe("unsafeParameterReason: a '..' path segment", () => {
+    for (const c of traversing) {
+        it(`refuses ${JSON.stringify(c.pattern)} on ${c.platform}, which admits ${JSON.stringify(c.escape)}`, () => {
+            assert.ok(new RegExp(c.pattern).test(c.escape), "escape must match in JS");
+            assert.ok(!harmful(c.escape, c.platform), "escape is an inert word");
+            assert.ok(DOT_DOT[c.platform].test(c.escape), "escape has a '..' segment");
+            const reason = unsafeParameterReason(pattern(c.pattern), c.platform);
+            assert.match(reason?.construct ?? "", /admits "\.\." as a path segment/);
+        });
+        it(`offers a safe form for ${JSON.stringify(c.pattern)} that is itself accepted`, () => {
+            const { safeForm } = unsafeParameterReason(pattern(c.pattern), c.platform)!;
+            assert.strictEqual(unsafeParameterReason(pattern(safeForm), c.platform), undefined);
+        });
+    }
+    it("keeps the dots and drops the separator in the safe form for a path class", () => {
+        const reason = unsafeParameterReason(pattern("^[a-z0-9./]{1,64}$"), "Linux");
+        assert.strictEqual(reason?.safeForm, "^[a-z0-9][a-z0-9.]{0,63}$");
     });
-    it("names a free-form String parameter", () => {
-        assert.deepStrictEqual(unsafeSplices(["echo {{ Free }}"], params), ["Free"]);
-    });
-    it("finds a splice written without spaces", () => {
-        assert.deepStrictEqual(unsafeSplices(["echo {{Free}}"], params), ["Free"]);
-    });
-    it("passes an allowedValues parameter", () => {
-        assert.deepStrictEqual(unsafeSplices(["systemctl restart {{ Unit }}"], params), []);
-    });
-    it("treats an empty allowedValues list as no list", () => {
-        assert.deepStrictEqual(unsafeSplices(["echo {{ Empty }}"], params), ["Empty"]);
-    });
-    it("passes Integer and Boolean parameters", () => {
-        assert.deepStrictEqual(unsafeSplices(["sleep {{ Count }} {{ Force }}"], params), []);
-    });
-    it("passes a parameter read from its environment variable", () => {
-        assert.deepStrictEqual(unsafeSplices(['systemctl restart "$SSM_Service"'], params), []);
-    });
-    it("ignores Parameter Store references and undeclared names", () => {
-        assert.deepStrictEqual(unsafeSplices(["echo {{ssm:/app/x}} {{ Nope }}"], params), []);
-    });
-    it("lists each name once, in order of first splice across commands", () => {
-        const commands = ["echo {{ Free }}", "x {{ Service }} {{ Free }}", "{{Service}}"];
-        assert.deepStrictEqual(unsafeSplices(commands, params), ["Free", "Service"]);
-    });
+    for (const p of ["^[.]{3}$", "^[a-z]{1,8}\\.\\.[a-z]{1,8}$", "^\\.[a-z]{1,8}$"]) {
+        it(`accepts ${JSON.stringify(p)}: dots that are never a ".." segment`, () => {
+            assert.strictEqual(unsafeParameterReason(pattern(p), "Linux"), undefined);
+        });
+    }
 });

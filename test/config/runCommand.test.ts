@@ -276,15 +276,6 @@ describe("config/runCommand: document parameters an operator passes to a root sh
         const doc = withParameter({ allowedPattern: "^[a-z][a-z0-9-]{0,63}$", default: "nginx" });
         assert.deepStrictEqual(await problems({ documents: [doc] }), []);
     });
-
-    it("lets Integer parameters be spliced", async () => {
-        const doc = {
-            name: "Sleep",
-            parameters: { Seconds: { type: "Integer", description: "How long" } },
-            commands: ["sleep {{ Seconds }}"],
-        };
-        assert.deepStrictEqual(await problems({ documents: [doc] }), []);
-    });
 });
 
 describe("config/runCommand: keys", () => {

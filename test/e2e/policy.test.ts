@@ -84,6 +84,10 @@ describe("policy pack", () => {
         );
         assert.match(
             preview.stdout,
+            /a command holds the run-time reference \{\{ssm:\/app\/release\}\}/,
+        );
+        assert.match(
+            preview.stdout,
             /legacy-managed attaches the AWS managed policy service-role\/AmazonEC2RoleforSSM, which allows s3:GetObject, s3:PutObject, s3:ListBucket and more on "\*", although an output bucket is configured/,
         );
         assert.match(

@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { noS3OnStarWithBucket } from "../../guardrails/rules";
+import {
+    DocumentContent,
+    documentPassesParametersByEnvironment,
+    noS3OnStarWithBucket,
+} from "../../guardrails/rules";
 
 /** What the engine shows the pack of one resource: only the fields the rules read. */
 function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
@@ -80,5 +84,70 @@ describe("guardrails/rules: no-s3-on-star-with-output-bucket", () => {
             found.map((m) => m.split(" ")[0]),
             ["role-s3", "group-managed-exclusive"],
         );
+    });
+});
+
+describe("guardrails/rules: documents-pass-parameters-by-environment", () => {
+    /** A one-step document: these parameters and commands, on the action given. */
+    const content = (
+        parameters: DocumentContent["parameters"],
+        runCommand: string[],
+        action = "aws:runShellScript",
+    ): DocumentContent => ({ parameters, mainSteps: [{ action, inputs: { runCommand } }] });
+    const reported = (c: DocumentContent) => {
+        const found: string[] = [];
+        documentPassesParametersByEnvironment(c, (m) => found.push(m));
+        return found;
+    };
+    const SERVICE = {
+        Service: {
+            type: "String" as const,
+            allowedPattern: "^[a-z]{1,16}$",
+            interpolationType: "ENV_VAR",
+        },
+    };
+
+    it("reports a Parameter Store reference pasted into a command", () => {
+        assert.deepStrictEqual(reported(content({}, ["/opt/app/deploy.sh {{ssm:/app/release}}"])), [
+            "a command holds the run-time reference {{ssm:/app/release}}, whose value SSM Agent pastes unescaped into the script: pass it as a declared, constrained parameter read from SSM_<Name>, or fetch it in the script with aws ssm get-parameter",
+        ]);
+    });
+
+    it("reports {{ssm-secure:}} and {{resolve:}} references too, in every step", () => {
+        const c: DocumentContent = {
+            mainSteps: [
+                { action: "aws:runShellScript", inputs: { runCommand: ["a {{ssm-secure:/x}}"] } },
+                {
+                    action: "aws:runPowerShellScript",
+                    inputs: { runCommand: ["b {{resolve:ssm:/y}}"] },
+                },
+            ],
+        };
+        assert.deepStrictEqual(
+            reported(c).map((m) => /reference (\S+),/.exec(m)?.[1]),
+            ["{{ssm-secure:/x}}", "{{resolve:ssm:/y}}"],
+        );
+    });
+
+    it("reports an Integer spliced without a proven allowedPattern", () => {
+        const pid = { Pid: { type: "Integer" as const } };
+        assert.deepStrictEqual(reported(content(pid, ["kill {{ Pid }}"])), [
+            'a command splices Integer parameter Pid with {{ Pid }} without a proven allowedPattern: a negative value reads as an option; give it allowedPattern "^[0-9]{1,9}$"',
+        ]);
+    });
+
+    it("passes an Integer with a proven allowedPattern and a String read from the environment", () => {
+        const params = {
+            ...SERVICE,
+            Pid: { type: "Integer" as const, allowedPattern: "^[0-9]{1,7}$" },
+        };
+        const commands = ['systemctl kill "$SSM_Service"', "kill {{ Pid }}"];
+        assert.deepStrictEqual(reported(content(params, commands)), []);
+    });
+
+    it("reports a String parameter spliced with {{ }}", () => {
+        assert.deepStrictEqual(reported(content(SERVICE, ["systemctl restart {{ Service }}"])), [
+            'a command splices String parameter Service with {{ Service }}: read it as "$SSM_Service" (PowerShell: $env:SSM_Service)',
+        ]);
     });
 });
