@@ -45,7 +45,7 @@ export interface RunCommandUsersArgs {
     readonly operatorAccess?: OperatorAccess;
     /** Where command output goes (the instance access settings): operators may name and read it. */
     readonly output?: OutputScope;
-    /** Optional Denies on every group: other regions, admin commands without MFA. @default off */
+    /** Optional Denies on every group: other regions; admins' SSM changes without MFA. @default off */
     readonly hardening?: Hardening;
     /** Admins get AmazonSSMFullAccess instead of the guide's user policy. @default false */
     readonly useManagedUserPolicies?: boolean;

@@ -32,9 +32,17 @@ export function objectArn(partition: Partition, bucket: string, keyPrefix = ""):
     return `arn:${partition}:s3:::${bucket}/${keyPrefix}*`;
 }
 
-/** Log groups are per account and region; the role can only write to its own account's. */
-export function logGroupArn(partition: Partition, logGroup: string): string {
-    return `arn:${partition}:logs:*:*:log-group:${logGroup}`;
+/**
+ * A log group in both ARN forms: IAM evaluates most CloudWatch Logs actions against
+ * `log-group:NAME:*` ("Use the second version, with the trailing :*, ... in IAM policies for all
+ * other API actions": CloudWatch Logs User Guide, "Overview of managing access permissions to your
+ * CloudWatch Logs resources", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html),
+ * the rest against `log-group:NAME`. Log groups are per account and region; the role can only
+ * write to its own account's.
+ */
+export function logGroupArns(partition: Partition, logGroup: string): string[] {
+    const arn = `arn:${partition}:logs:*:*:log-group:${logGroup}`;
+    return [arn, `${arn}:*`];
 }
 
 export function logStreamArn(partition: Partition, logGroup: string): string {
@@ -111,10 +119,7 @@ function logsStatements(partition: Partition, scope: OutputScope): PolicyStateme
             Sid: "RunCommandLogGroup",
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
-            Resource: groups.flatMap((g) => [
-                logGroupArn(partition, g),
-                `${logGroupArn(partition, g)}:*`,
-            ]),
+            Resource: groups.flatMap((g) => logGroupArns(partition, g)),
         },
         {
             Sid: "RunCommandLogStreams",

