@@ -38,17 +38,38 @@ export function map<T extends z.ZodRawShape>(shape: T) {
     });
 }
 
+/** Marks a problem found by a check across keys. */
+const ACROSS = "acrossKeys";
+
 /**
  * A check across several keys, run even when other keys have problems (so every problem is
- * reported at once), but only when none of `keys` has one of its own.
+ * reported at once), but only when none of `keys` has one of its own: another check across keys
+ * finding one there does not count.
  */
 export function across<T>(
     keys: readonly string[],
     check: (value: T, ctx: z.RefinementCtx) => void,
 ) {
-    return z.superRefine(check, {
-        when: (payload) => !payload.issues.some((i) => keys.includes(String(i.path?.[0]))),
-    });
+    return z.superRefine<T>(
+        (value, ctx) =>
+            check(value, {
+                ...ctx,
+                addIssue: (issue) =>
+                    ctx.addIssue(
+                        typeof issue === "string"
+                            ? issue
+                            : { ...issue, params: { ...(issue.params as object), [ACROSS]: true } },
+                    ),
+            }),
+        {
+            when: (payload) =>
+                !payload.issues.some(
+                    (i) =>
+                        keys.includes(String(i.path?.[0])) &&
+                        !(i as { params?: Record<string, unknown> }).params?.[ACROSS],
+                ),
+        },
+    );
 }
 
 /** A problem at `path`, for use inside across(). */

@@ -63,10 +63,15 @@ function entry(partition: Partition) {
         securityGroupIds: list(
             text(SECURITY_GROUP_ID, "must be a security group id: sg- and 8 or 17 hex digits"),
         )
-            .min(1, { error: "must list at least one security group id" })
+            // Refinements, not .min()/.max(), which zod runs on any value with a length (a bare
+            // id would get a second, bogus problem); the editor schema keeps the bounds.
+            .refine((ids) => ids.length >= 1, { error: "must list at least one security group id" })
             // Security groups per network interface: 5 by default, at most 16 on request
             // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-            .max(16, { error: "must list at most 16 security groups (EC2's limit per interface)" })
+            .refine((ids) => ids.length <= 16, {
+                error: "must list at most 16 security groups (EC2's limit per interface)",
+            })
+            .meta({ minItems: 1, maxItems: 16 })
             .optional(),
         replaceInstanceProfile: flag().default(false),
         copyUserData: flag().default(true),

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { EXIT, main } from "../../automation/cli";
-import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../../automation/plan";
+import { KNOWN_AT_DEPLOY, SECRET, formatPlan, planStack, render } from "../../automation/plan";
 import { discoverStacks } from "../../automation/stacks";
 import { ofType, settled } from "../support/mocks";
 import { shippedDevPlan } from "../support/plans";
@@ -91,6 +91,36 @@ describe("automation/plan: a stack with a secret setting", () => {
         assert.strictEqual(plan.error, undefined);
         assert.deepStrictEqual(plan.notes, [
             "ssm-access:logGroupName is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it",
+        ]);
+    });
+});
+
+/** The plan of one stack "s" whose stack file holds `config` (under config:). */
+async function planOf(config: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), `config:\n${config}`);
+    try {
+        return await planStack(dir, "s");
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("automation/plan: what the header and warnings say", () => {
+    it("names the region in the header of a stack whose configuration is refused", async () => {
+        const plan = await planOf("  aws:region: eu-west-1\n  ssm-access:instanceMode: admin\n");
+        assert.ok(plan.error);
+        assert.strictEqual(
+            formatPlan(plan).split("\n")[0],
+            `Stack s (region eu-west-1, account ${KNOWN_AT_DEPLOY})`,
+        );
+    });
+
+    it("warns that hardening for users the stack lacks has no effect yet", async () => {
+        const plan = await planOf("  aws:region: us-east-1\n  ssm-access:requireMfa: true\n");
+        assert.deepStrictEqual(plan.warnings, [
+            "ssm-access:requireMfa = true has no effect yet: it applies to admin users, and this stack has none",
         ]);
     });
 });

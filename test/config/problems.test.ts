@@ -1,9 +1,23 @@
 import * as assert from "assert";
-import { parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig, validateStack } from "../../config";
+import { RawStack } from "../../config/raw";
 import { closest, keyPath } from "../../config/problems";
 import { problems } from "../support/config";
 
 const OPERATOR = { name: "op", level: "operator" };
+
+/** A stack with these aws: settings and no others. */
+function rawStack(aws: Record<string, unknown>): RawStack {
+    return {
+        stack: "t",
+        aws,
+        values: {},
+        secretKeys: new Set(),
+        foreign: {},
+        fileProblems: [],
+        unreadable: [],
+    };
+}
 const DOC = {
     name: "RestartService",
     description: "Restart one allow-listed service",
@@ -198,5 +212,39 @@ describe("config/problems: helpers", () => {
 
     it("suggests nothing when no known key is close", () => {
         assert.strictEqual(closest("policyArns", ["name", "level", "accessKeys"]), undefined);
+    });
+});
+
+/** The problems of a stack with these aws: settings and no others. */
+function awsProblems(aws: Record<string, unknown>): Promise<string[]> {
+    return validateStack(rawStack(aws)).then(
+        () => [],
+        (err: ConfigError) => err.problems,
+    );
+}
+
+describe("config/problems: a key that is missing", () => {
+    it("says a user's level is missing instead of quoting undefined", async () => {
+        assert.deepStrictEqual(await problems({ users: [{ name: "a" }] }), [
+            'ssm-access:users[0].level is missing: must be one of "admin", "read-only", "operator"',
+        ]);
+    });
+
+    it("says aws:region is missing instead of quoting undefined", async () => {
+        assert.deepStrictEqual(await awsProblems({}), [
+            "aws:region is missing: must be an AWS region such as us-east-1: run `pulumi config set aws:region us-east-1`",
+        ]);
+    });
+});
+
+describe("config/problems: a misspelt aws:region", () => {
+    it("names the misspelt key and the one it stands for", async () => {
+        assert.deepStrictEqual(await awsProblems({ regoin: "eu-west-1" }), [
+            'aws:region is missing; aws:regoin = "eu-west-1" is set: did you mean aws:region? Rename it',
+        ]);
+    });
+
+    it("does not guess from an aws: key that is nothing like region", async () => {
+        assert.match((await awsProblems({ profile: "dev" }))[0], /^aws:region is missing: must be/);
     });
 });

@@ -43,7 +43,8 @@ describe("config/raw: reading stack files as the engine does", () => {
         const args = await validateStack(
             fromFiles(
                 project(
-                    '  ssm-access:defaultHostManagement: "true"\n  ssm-access:useManagedUserPolicies: "true"\n',
+                    '  ssm-access:defaultHostManagement: "true"\n  ssm-access:useManagedUserPolicies: "true"\n' +
+                        "  ssm-access:users: [{ name: a, level: admin }]\n",
                 ),
                 "t",
             ),
