@@ -138,10 +138,12 @@ async function validated(projectDir: string, stack: string, plan: StackPlan): Pr
         );
     }
     plan.notes.push(
-        ...args.unreadSecrets.map(
-            (key) =>
-                `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`,
-        ),
+        ...args.unreadSecrets.map((key) => {
+            const inside = raw.secretsInside[key];
+            return inside
+                ? `${PROJECT}:${key} holds a secret at ${inside.join(", ")}: its value is not in the stack file, so the plan takes all of ${PROJECT}:${key} as unset; preview checks it`
+                : `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`;
+        }),
     );
     return args;
 }

@@ -250,6 +250,7 @@ export function parseStackConfig(
         aws: { region },
         values,
         secretKeys: new Set(secretKeys),
+        secretsInside: {},
         foreign: {},
         fileProblems: [],
         unreadable: [],

@@ -107,6 +107,19 @@ async function planOf(config: string) {
     }
 }
 
+describe("automation/plan: a stack with a secret inside a setting", () => {
+    it("names where the secret sits and that the whole setting is taken as unset", async () => {
+        const plan = await planOf(
+            "  aws:region: us-east-1\n  ssm-access:users:\n    - name: alice\n      level: admin\n" +
+                "      accessKeys:\n        - secure: v1:abc\n",
+        );
+        assert.strictEqual(plan.error, undefined);
+        assert.deepStrictEqual(plan.notes, [
+            "ssm-access:users holds a secret at users[0].accessKeys[0]: its value is not in the stack file, so the plan takes all of ssm-access:users as unset; preview checks it",
+        ]);
+    });
+});
+
 describe("automation/plan: what the header and warnings say", () => {
     it("names the region in the header of a stack whose configuration is refused", async () => {
         const plan = await planOf("  aws:region: eu-west-1\n  ssm-access:instanceMode: admin\n");

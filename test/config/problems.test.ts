@@ -13,6 +13,7 @@ function rawStack(aws: Record<string, unknown>): RawStack {
         aws,
         values: {},
         secretKeys: new Set(),
+        secretsInside: {},
         foreign: {},
         fileProblems: [],
         unreadable: [],

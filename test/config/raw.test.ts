@@ -87,6 +87,21 @@ describe("config/raw: reading stack files as the engine does", () => {
         assert.strictEqual(raw.values.users, "[secret]");
     });
 
+    it("records where secrets sit inside a setting, through lists and maps", () => {
+        const raw = fromFiles(
+            project(
+                "  ssm-access:users:\n    - name:\n        secure: v1:abc\n      level: admin\n" +
+                    "  ssm-access:tags:\n    team:\n      secure: v1:def\n" +
+                    "  ssm-access:logGroupName:\n    secure: v1:ghi\n",
+            ),
+            "t",
+        );
+        assert.deepStrictEqual(raw.secretsInside, {
+            users: ["users[0].name"],
+            tags: ["tags.team"],
+        });
+    });
+
     it("reads a map that merely has a key named secure as a plain map", () => {
         const raw = fromFiles(
             project("  ssm-access:tags:\n    secure: 'yes'\n    team: web\n"),
