@@ -213,10 +213,16 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(...problemLines(parsed.error.issues, knownKeys(partition), raw.secretKeys));
-    } else if (typeof region === "string") {
-        const outside = allowedRegionsProblem(parsed.data.allowedRegions, region);
-        problems.push(...(outside ? [outside] : []));
     }
+    // Checked whatever else is wrong, on the list as written once it is a list of regions.
+    const allowed = parsed.success
+        ? parsed.data.allowedRegions
+        : parsed.error.issues.some((i) => i.path[0] === "allowedRegions")
+          ? []
+          : ((values.allowedRegions as string[] | undefined) ?? []);
+    const outside =
+        typeof region === "string" && REGION.test(region) && allowedRegionsProblem(allowed, region);
+    problems.push(...(outside ? [outside] : []));
     let pgp: string | undefined;
     const armored = values.pgpPublicKey;
     if (typeof armored === "string") {

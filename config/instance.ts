@@ -6,6 +6,7 @@ import {
     across,
     flag,
     list,
+    noRepeats,
     oneOf,
     otherPartition,
     partitionMismatch,
@@ -91,14 +92,8 @@ export function instanceKeys(partition: Partition) {
         ).default("/"),
         permissionsBoundaryArn: policyArn(partition).optional(),
         additionalPolicyArns: list(policyArn(partition))
-            .default([])
-            .superRefine((arns, ctx) => {
-                arns.forEach((arn, i) => {
-                    if (arns.indexOf(arn) !== i) {
-                        problem(ctx, [i], arn, "is listed twice: remove the duplicate");
-                    }
-                });
-            }),
+            .check(noRepeats(undefined, "is listed twice: remove the duplicate"))
+            .default([]),
         outputBucket: bucket(partition).optional(),
         outputKeyPrefix: keyPrefix.optional(),
         logGroupName: text(

@@ -7,6 +7,7 @@ import {
     flag,
     list,
     map,
+    noRepeats,
     otherPartition,
     partitionMismatch,
     problem,
@@ -49,6 +50,14 @@ function validCidr(value: string): boolean {
     );
 }
 
+/** What the checks across an entry's keys read. */
+interface RelaunchItem {
+    instanceId?: string;
+    subnetId?: string;
+    securityGroupIds?: string[];
+    privateNetwork: boolean;
+}
+
 function entry(partition: Partition) {
     return map({
         instanceId: text(
@@ -86,58 +95,51 @@ function entry(partition: Partition) {
                     partitionMismatch(otherPartition(String(i.input), partition)!, partition),
             })
             .optional(),
-    }).superRefine((r, ctx) => {
-        if (r.instanceId === undefined) {
-            problem(
-                ctx,
-                ["instanceId"],
-                undefined,
-                "is required: the id of the running instance to relaunch",
-            );
-        }
-        if (r.subnetId && !r.securityGroupIds) {
-            problem(
-                ctx,
-                ["subnetId"],
-                r.subnetId,
-                "needs securityGroupIds too: security groups belong to one VPC, so the source's may not exist in the new subnet's",
-            );
-        }
-        if (r.privateNetwork && r.securityGroupIds) {
-            problem(
-                ctx,
-                ["securityGroupIds"],
-                r.securityGroupIds,
-                "cannot be set with privateNetwork: true, which uses the network's instance security group",
-            );
-        }
-        if (r.privateNetwork && r.subnetId) {
-            problem(
-                ctx,
-                ["subnetId"],
-                r.subnetId,
-                "cannot be set with privateNetwork: true, which picks the private subnet",
-            );
-        }
-    });
+    }).check(
+        across<RelaunchItem>(["instanceId"], (r, ctx) => {
+            if (r.instanceId === undefined) {
+                problem(
+                    ctx,
+                    ["instanceId"],
+                    undefined,
+                    "is required: the id of the running instance to relaunch",
+                );
+            }
+        }),
+        across<RelaunchItem>(["subnetId", "securityGroupIds", "privateNetwork"], (r, ctx) => {
+            if (r.subnetId && !r.securityGroupIds) {
+                problem(
+                    ctx,
+                    ["subnetId"],
+                    r.subnetId,
+                    "needs securityGroupIds too: security groups belong to one VPC, so the source's may not exist in the new subnet's",
+                );
+            }
+            if (r.privateNetwork && r.securityGroupIds) {
+                problem(
+                    ctx,
+                    ["securityGroupIds"],
+                    r.securityGroupIds,
+                    "cannot be set with privateNetwork: true, which uses the network's instance security group",
+                );
+            }
+            if (r.privateNetwork && r.subnetId) {
+                problem(
+                    ctx,
+                    ["subnetId"],
+                    r.subnetId,
+                    "cannot be set with privateNetwork: true, which picks the private subnet",
+                );
+            }
+        }),
+    );
 }
 
 export function relaunchKeys(partition: Partition) {
     return {
         relaunch: list(entry(partition))
-            .default([])
-            .superRefine((entries, ctx) => {
-                entries.forEach((r, i) => {
-                    if (entries.findIndex((e) => e.instanceId === r.instanceId) !== i) {
-                        problem(
-                            ctx,
-                            [i, "instanceId"],
-                            r.instanceId,
-                            "is listed twice: relaunch each instance once",
-                        );
-                    }
-                });
-            }),
+            .check(noRepeats("instanceId", "is listed twice: relaunch each instance once"))
+            .default([]),
         privateNetwork: map({
             cidrBlock: z
                 .string({ error: CIDR_ACCEPTED })
@@ -164,7 +166,7 @@ type RelaunchValues = z.output<z.ZodObject<ReturnType<typeof relaunchKeys>>> & {
 
 /** Relaunch needs an instance profile, and privateNetwork entries need the network. */
 export const relaunchChecks = [
-    across<RelaunchValues>(["relaunch", "instanceMode"], (v, ctx) => {
+    across<RelaunchValues>(["relaunch.*.instanceId", "instanceMode"], (v, ctx) => {
         if (v.relaunch.length > 0 && v.instanceMode === "none") {
             problem(
                 ctx,
@@ -174,7 +176,7 @@ export const relaunchChecks = [
             );
         }
     }),
-    across<RelaunchValues>(["relaunch", "privateNetwork"], (v, ctx) => {
+    across<RelaunchValues>(["relaunch.*.privateNetwork", "privateNetwork.cidrBlock"], (v, ctx) => {
         v.relaunch.forEach((r, i) => {
             if (r.privateNetwork && !v.privateNetwork.cidrBlock) {
                 problem(

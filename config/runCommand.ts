@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../components/runCommandUsers";
 import { document } from "./documents";
-import { across, flag, list, map, oneOf, problem, text } from "./fields";
+import { across, flag, list, map, noRepeats, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";
 
 const USER_NAME_MAX = 64;
@@ -44,21 +44,14 @@ const TAG_EXAMPLE =
 
 export const runCommandKeys = {
     users: list(user)
-        .default([])
-        .superRefine((users, ctx) => {
-            const seen = new Set<string>();
-            users.forEach((u, i) => {
-                if (seen.has(u.name.toLowerCase())) {
-                    problem(
-                        ctx,
-                        [i, "name"],
-                        u.name,
-                        "is listed twice (IAM user names are case-insensitive): remove the duplicate",
-                    );
-                }
-                seen.add(u.name.toLowerCase());
-            });
-        }),
+        .check(
+            noRepeats(
+                "name",
+                "is listed twice (IAM user names are case-insensitive): remove the duplicate",
+                (name) => name.toLowerCase(),
+            ),
+        )
+        .default([]),
     documents: list(document).default([]),
     operatorAccess: map({
         documents: z.array(z.string()).optional(),
@@ -84,7 +77,7 @@ type RunCommandValues = z.output<z.ZodObject<typeof runCommandKeys>>;
  * useManagedUserPolicies without an admin, would be ignored, so they are refused.
  */
 export const runCommandChecks = [
-    across<RunCommandValues>(["users", "operatorAccess"], (v, ctx) => {
+    across<RunCommandValues>(["users.*.level", "operatorAccess"], (v, ctx) => {
         // Pulumi.yaml's default is {}: only what is written in it counts.
         const written = Object.keys(v.operatorAccess ?? {}).length > 0;
         if (written && !v.users.some((u) => u.level === "operator")) {
@@ -96,7 +89,7 @@ export const runCommandChecks = [
             );
         }
     }),
-    across<RunCommandValues>(["users", "useManagedUserPolicies"], (v, ctx) => {
+    across<RunCommandValues>(["users.*.level", "useManagedUserPolicies"], (v, ctx) => {
         if (v.useManagedUserPolicies && !v.users.some((u) => u.level === "admin")) {
             problem(
                 ctx,
@@ -106,7 +99,7 @@ export const runCommandChecks = [
             );
         }
     }),
-    across<RunCommandValues>(["documents", "operatorAccess"], (v, ctx) => {
+    across<RunCommandValues>(["documents.*.name", "operatorAccess.documents"], (v, ctx) => {
         const declared = v.documents.map((d) => d.name);
         (v.operatorAccess?.documents ?? []).forEach((name, i) => {
             if (!declared.includes(name)) {
@@ -119,12 +112,9 @@ export const runCommandChecks = [
             }
         });
     }),
-    across<RunCommandValues>(["users", "operatorAccess"], (v, ctx) => {
-        if (!v.users.some((u) => u.level === "operator")) {
-            return;
-        }
+    across<RunCommandValues>(["users.*.level", "operatorAccess.documents"], (v, ctx) => {
         const names = v.operatorAccess?.documents;
-        if (!names || names.length === 0) {
+        if (v.users.some((u) => u.level === "operator") && (!names || names.length === 0)) {
             problem(
                 ctx,
                 ["operatorAccess", "documents"],
@@ -132,7 +122,9 @@ export const runCommandChecks = [
                 "operators need the names of the documents they may run (declared under ssm-access:documents)",
             );
         }
-        if (!v.operatorAccess?.instanceTag) {
+    }),
+    across<RunCommandValues>(["users.*.level", "operatorAccess.instanceTag"], (v, ctx) => {
+        if (v.users.some((u) => u.level === "operator") && !v.operatorAccess?.instanceTag) {
             problem(
                 ctx,
                 ["operatorAccess", "instanceTag"],

@@ -99,6 +99,75 @@ describe("config/problems: one error for every problem", () => {
         );
     });
 
+    const together: { what: string; raw: Record<string, unknown>; lines: string[] }[] = [
+        {
+            what: "an undeclared operator document beside a typo in the operator tag",
+            raw: {
+                users: [OPERATOR],
+                documents: [DOC],
+                operatorAccess: { documents: ["Restart"], instanceTag: { key: "k", valeu: "v" } },
+            },
+            lines: [
+                'ssm-access:operatorAccess.instanceTag.value is missing: operators need the tag of the instances they may target, e.g. { key: "ssm-access:operators", value: "web" }',
+                'ssm-access:operatorAccess.instanceTag.valeu = "v": is not a setting of ssm-access:operatorAccess.instanceTag; did you mean "value"? known: key, value',
+                'ssm-access:operatorAccess.documents[0] = "Restart": is not a document this stack declares; operators run only declared, constrained documents (declared: RestartService)',
+            ],
+        },
+        {
+            what: "a duplicate user beside a user with no name",
+            raw: {
+                users: [
+                    { name: "alice", level: "admin" },
+                    { name: "Alice", level: "admin" },
+                    { level: "admin" },
+                ],
+            },
+            lines: [
+                "ssm-access:users[2].name is missing: must be an IAM user name: 1-64 characters of letters, digits and +=,.@_-",
+                'ssm-access:users[1].name = "Alice": is listed twice (IAM user names are case-insensitive): remove the duplicate',
+            ],
+        },
+        {
+            what: "every conflict of a relaunch entry with privateNetwork, the missing network included",
+            raw: {
+                relaunch: [
+                    {
+                        instanceId: "i-0123456789abcdef0",
+                        subnetId: "subnet-0123456789abcdef0",
+                        securityGroupIds: ["sg-0123456789abcdef0"],
+                        privateNetwork: true,
+                    },
+                ],
+            },
+            lines: [
+                'ssm-access:relaunch[0].securityGroupIds = ["sg-0123456789abcdef0"]: cannot be set with privateNetwork: true, which uses the network\'s instance security group',
+                'ssm-access:relaunch[0].subnetId = "subnet-0123456789abcdef0": cannot be set with privateNetwork: true, which picks the private subnet',
+                "ssm-access:relaunch[0].privateNetwork = true: needs ssm-access:privateNetwork (its cidrBlock) to be configured",
+            ],
+        },
+        {
+            what: "allowedRegions without the stack's region beside an unrelated problem",
+            raw: { defaultHostManagementRole: "existing", allowedRegions: ["eu-west-1"] },
+            lines: [
+                'ssm-access:defaultHostManagementRole = "existing": applies only with defaultHostManagement: true: set that too, or remove this',
+                'ssm-access:allowedRegions = ["eu-west-1"]: leaves out the stack\'s own region us-east-1 (aws:region), so every user would be denied ssm, ec2 and logs where this stack\'s instances run: add "us-east-1"',
+            ],
+        },
+    ];
+    for (const c of together) {
+        it(`reports ${c.what} in the same round`, async () => {
+            assert.deepStrictEqual(await problems(c.raw), c.lines);
+        });
+    }
+
+    it("reports a cross-key problem beside an unknown top-level key in the same round", async () => {
+        const found = await problems({ instanceMod: "guide", outputKeyPrefix: "runs/" });
+        assert.deepStrictEqual(
+            found.map((p) => p.split(" = ")[0]),
+            ["ssm-access:instanceMod", "ssm-access:outputKeyPrefix"],
+        );
+    });
+
     it("does not add a cross-key complaint about a key that is itself wrong", async () => {
         const found = await problems({ outputBucket: "My_Bucket", outputKeyPrefix: "runs/" });
         assert.deepStrictEqual(
