@@ -9,7 +9,7 @@ import type { RunCommandUsersArgs } from "../components/runCommandUsers";
 import { Partition, partitionOfRegion } from "../policies/iam";
 import { z } from "zod";
 import { ConfigError, PROJECT, SECRET_VALUE, closest, problemLines, show } from "./problems";
-import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
+import { OTHER_NAMESPACES, RawStack, emptyStack, fromEngine, fromFiles } from "./raw";
 import { bucketName, keyPrefixDir } from "./instance";
 import { RelaunchEntry } from "./relaunch";
 import { pgpKey } from "./pgp";
@@ -252,14 +252,10 @@ export function parseStackConfig(
     secretKeys: Iterable<string> = [],
 ): Promise<StackArgs> {
     return validateStack({
-        stack,
+        ...emptyStack(stack),
         aws: { region },
         values,
         secretKeys: new Set(secretKeys),
-        secretsInside: {},
-        foreign: {},
-        fileProblems: [],
-        unreadable: [],
     });
 }
 

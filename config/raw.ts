@@ -69,7 +69,8 @@ function splitKey(fullKey: string): [string, string] {
     return at < 0 ? [PROJECT, fullKey] : [fullKey.slice(0, at), fullKey.slice(at + 1)];
 }
 
-function emptyStack(stack: string): RawStack {
+/** A stack with nothing set. */
+export function emptyStack(stack: string): RawStack {
     return {
         stack,
         aws: {},

@@ -167,57 +167,21 @@ describe("automation/args: parseCli", () => {
     });
 
     describe("a flag the command does not use is refused, naming the flag and the command", () => {
+        const apply = "up, destroy, rotate-keys and retire-key";
+        const many = "preview, up, refresh, destroy and drift";
+        const backend =
+            "preview, up, refresh, destroy, outputs, drift, export-keys, rotate-keys and retire-key";
         const refused: { argv: string[]; flag: string; usedBy: string }[] = [
-            {
-                argv: ["plan", "--yes"],
-                flag: "yes",
-                usedBy: "up, destroy, rotate-keys and retire-key",
-            },
-            {
-                argv: ["plan", "--allow-replace"],
-                flag: "allow-replace",
-                usedBy: "up, destroy, rotate-keys and retire-key",
-            },
-            {
-                argv: ["plan", "--fail-fast"],
-                flag: "fail-fast",
-                usedBy: "preview, up, refresh, destroy and drift",
-            },
-            {
-                argv: ["plan", "--parallel", "2"],
-                flag: "parallel",
-                usedBy: "preview, up, refresh, destroy and drift",
-            },
-            {
-                argv: ["plan", "--backend", "s3://foo?bad=1"],
-                flag: "backend",
-                usedBy: "preview, up, refresh, destroy, outputs, drift, export-keys, rotate-keys and retire-key",
-            },
-            {
-                argv: ["deployer-policy", "--env", "dev", "--backend", "./state"],
-                flag: "backend",
-                usedBy: "preview, up, refresh, destroy, outputs, drift, export-keys, rotate-keys and retire-key",
-            },
-            {
-                argv: ["preview", "--yes"],
-                flag: "yes",
-                usedBy: "up, destroy, rotate-keys and retire-key",
-            },
-            {
-                argv: ["refresh", "--yes"],
-                flag: "yes",
-                usedBy: "up, destroy, rotate-keys and retire-key",
-            },
-            {
-                argv: ["preview", "--allow-replace"],
-                flag: "allow-replace",
-                usedBy: "up, destroy, rotate-keys and retire-key",
-            },
-            {
-                argv: ["outputs", "--fail-fast"],
-                flag: "fail-fast",
-                usedBy: "preview, up, refresh, destroy and drift",
-            },
+            { argv: ["plan", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["plan", "--allow-replace"], flag: "allow-replace", usedBy: apply },
+            { argv: ["plan", "--fail-fast"], flag: "fail-fast", usedBy: many },
+            { argv: ["plan", "--parallel", "2"], flag: "parallel", usedBy: many },
+            { argv: ["plan", "--backend", "s3://foo?bad=1"], flag: "backend", usedBy: backend },
+            { argv: ["deployer-policy", "--backend", "./s"], flag: "backend", usedBy: backend },
+            { argv: ["preview", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["refresh", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["preview", "--allow-replace"], flag: "allow-replace", usedBy: apply },
+            { argv: ["outputs", "--fail-fast"], flag: "fail-fast", usedBy: many },
         ];
         for (const c of refused) {
             it(`refuses ${c.argv.join(" ")}`, () => {
@@ -230,45 +194,15 @@ describe("automation/args: parseCli", () => {
             });
         }
 
-        const accepted: string[][] = [
-            [
-                "up",
-                "--yes",
-                "--allow-replace",
-                "--fail-fast",
-                "--parallel",
-                "2",
-                "--backend",
-                "./s",
-            ],
-            ["destroy", "--env", "dev", "--yes", "--allow-replace"],
-            ["refresh", "--fail-fast", "--parallel", "2", "--backend", "./s"],
-            ["outputs", "--backend", "./s"],
-            [
-                "rotate-keys",
-                "--env",
-                "dev",
-                "--user",
-                "a",
-                "--recipient",
-                "k",
-                "--yes",
-                "--allow-replace",
-            ],
-            [
-                "retire-key",
-                "--env",
-                "dev",
-                "--user",
-                "a",
-                "--slot",
-                "x",
-                "--yes",
-                "--backend",
-                "./s",
-            ],
-            ["plan", "--env", "dev", "--json", "--verbose"],
-        ];
+        const accepted = [
+            "up --yes --allow-replace --fail-fast --parallel 2 --backend ./s",
+            "destroy --env dev --yes --allow-replace",
+            "refresh --fail-fast --parallel 2 --backend ./s",
+            "outputs --backend ./s",
+            "rotate-keys --env dev --user a --recipient k --yes --allow-replace",
+            "retire-key --env dev --user a --slot x --yes --backend ./s",
+            "plan --env dev --json --verbose",
+        ].map((line) => line.split(" "));
         for (const argv of accepted) {
             it(`accepts ${argv.join(" ")}`, () => {
                 assert.strictEqual(parseCli(argv).command, argv[0]);

@@ -8,7 +8,7 @@ import { EXIT, main } from "../../automation/cli";
 import { KNOWN_AT_DEPLOY, SECRET, formatPlan, planStack, render } from "../../automation/plan";
 import { discoverStacks } from "../../automation/stacks";
 import { ofType, settled } from "../support/mocks";
-import { shippedDevPlan } from "../support/plans";
+import { planOf, shippedDevPlan } from "../support/plans";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 
 const SHIPPED = discoverStacks(ROOT);
@@ -95,18 +95,6 @@ describe("automation/plan: a stack with a secret setting", () => {
     });
 });
 
-/** The plan of one stack "s" whose stack file holds `config` (under config:). */
-async function planOf(config: string) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), `config:\n${config}`);
-    try {
-        return await planStack(dir, "s");
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
 describe("automation/plan: a stack with a secret inside a setting", () => {
     it("names where the secret sits and that the whole setting is taken as unset", async () => {
         const plan = await planOf(
@@ -126,7 +114,7 @@ describe("automation/plan: what the header and warnings say", () => {
         assert.ok(plan.error);
         assert.strictEqual(
             formatPlan(plan).split("\n")[0],
-            `Stack s (region eu-west-1, account ${KNOWN_AT_DEPLOY})`,
+            `Stack p (region eu-west-1, account ${KNOWN_AT_DEPLOY})`,
         );
     });
 

@@ -1,24 +1,11 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig, validateStack } from "../../config";
-import { RawStack } from "../../config/raw";
+import { emptyStack } from "../../config/raw";
 import { closest, keyPath } from "../../config/problems";
 import { problems } from "../support/config";
 
 const OPERATOR = { name: "op", level: "operator" };
 
-/** A stack with these aws: settings and no others. */
-function rawStack(aws: Record<string, unknown>): RawStack {
-    return {
-        stack: "t",
-        aws,
-        values: {},
-        secretKeys: new Set(),
-        secretsInside: {},
-        foreign: {},
-        fileProblems: [],
-        unreadable: [],
-    };
-}
 const DOC = {
     name: "RestartService",
     description: "Restart one allow-listed service",
@@ -287,7 +274,7 @@ describe("config/problems: helpers", () => {
 
 /** The problems of a stack with these aws: settings and no others. */
 function awsProblems(aws: Record<string, unknown>): Promise<string[]> {
-    return validateStack(rawStack(aws)).then(
+    return validateStack({ ...emptyStack("t"), aws }).then(
         () => [],
         (err: ConfigError) => err.problems,
     );
