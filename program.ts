@@ -42,6 +42,7 @@ export async function runProgram(
     load: () => Promise<StackArgs> = loadStackArgs,
 ): Promise<StackOutputs> {
     const config = await load();
+    config.idle.forEach((sentence) => void pulumi.log.warn(sentence));
     return declareStack(config, await lookUpRelaunches(config));
 }
 

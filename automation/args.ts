@@ -1,5 +1,6 @@
 import { parseArgs } from "util";
 import { UsageError } from "./errors";
+import { closest } from "../config/problems";
 import { KEY_SLOT } from "./keySlots";
 
 export const COMMANDS = [
@@ -41,6 +42,26 @@ export const DEFAULT_PARALLEL = 4;
 
 /** The commands a rehearsal (--emulator) runs: those that use a backend and the cloud. */
 const REHEARSED: CliCommand[] = ["preview", "up", "refresh", "destroy", "outputs", "drift"];
+/** The commands that run the engine over several stacks at once. */
+const MANY: CliCommand[] = ["preview", "up", "refresh", "destroy", "drift"];
+/** The commands that apply changes, after a question and the replacement guard. */
+const APPLYING: CliCommand[] = ["up", "destroy", "rotate-keys", "retire-key"];
+
+/** The commands that use each flag; --env, --json and --verbose serve every command. */
+const USED_BY: Record<string, readonly CliCommand[]> = {
+    parallel: MANY,
+    "fail-fast": MANY,
+    yes: APPLYING,
+    "allow-replace": APPLYING,
+    backend: [...REHEARSED, "export-keys", "rotate-keys", "retire-key"],
+    emulator: REHEARSED,
+    out: ["export-keys", "rotate-keys"],
+    recipient: ["export-keys", "rotate-keys"],
+    plaintext: ["export-keys"],
+    force: ["export-keys", "retire-key"],
+    user: ["rotate-keys", "retire-key"],
+    slot: ["rotate-keys", "retire-key"],
+};
 
 export const USAGE = `Usage: npm run stacks -- <command> [options]
        npm run -s stacks -- <command> --json | jq   (-s: no npm banner on stdout)
@@ -98,6 +119,25 @@ Exit codes: 0 success (drift: no drift), 1 a stack failed or was refused, 2 bad 
             3 drift found (drift only), 130 cancelled
 `;
 
+const OPTIONS = {
+    env: { type: "string" },
+    parallel: { type: "string" },
+    json: { type: "boolean", default: false },
+    yes: { type: "boolean", short: "y", default: false },
+    "allow-replace": { type: "boolean", default: false },
+    "fail-fast": { type: "boolean", default: false },
+    backend: { type: "string" },
+    emulator: { type: "string" },
+    verbose: { type: "boolean", short: "v", default: false },
+    out: { type: "string" },
+    recipient: { type: "string" },
+    plaintext: { type: "boolean", default: false },
+    force: { type: "boolean", default: false },
+    user: { type: "string" },
+    slot: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+} as const;
+
 export function parseCli(argv: string[]): CliArgs {
     let parsed;
     try {
@@ -105,27 +145,10 @@ export function parseCli(argv: string[]): CliArgs {
             args: argv,
             allowPositionals: true,
             strict: true,
-            options: {
-                env: { type: "string" },
-                parallel: { type: "string" },
-                json: { type: "boolean", default: false },
-                yes: { type: "boolean", short: "y", default: false },
-                "allow-replace": { type: "boolean", default: false },
-                "fail-fast": { type: "boolean", default: false },
-                backend: { type: "string" },
-                emulator: { type: "string" },
-                verbose: { type: "boolean", short: "v", default: false },
-                out: { type: "string" },
-                recipient: { type: "string" },
-                plaintext: { type: "boolean", default: false },
-                force: { type: "boolean", default: false },
-                user: { type: "string" },
-                slot: { type: "string" },
-                help: { type: "boolean", short: "h", default: false },
-            },
+            options: OPTIONS,
         });
     } catch (err) {
-        throw new UsageError((err as Error).message);
+        throw new UsageError(parseProblem(err as Error & { code?: string }));
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -141,6 +164,19 @@ export function parseCli(argv: string[]): CliArgs {
         throw new UsageError(
             `unexpected argument "${positionals[1]}": select stacks with --env ${positionals[1]}`,
         );
+    }
+    if (command === "rotate-keys" && values.plaintext) {
+        throw new UsageError(
+            "rotate-keys: --plaintext is not offered: the new key is only ever written encrypted to --recipient",
+        );
+    }
+    for (const [flag, users] of Object.entries(USED_BY)) {
+        const value = values[flag as keyof typeof values];
+        if (value !== undefined && value !== false && !users.includes(command)) {
+            throw new UsageError(
+                `${command} does not use --${flag}: it belongs to ${users.slice(0, -1).join(", ")} and ${users.at(-1)}; drop it`,
+            );
+        }
     }
     const parallel = values.parallel === undefined ? DEFAULT_PARALLEL : Number(values.parallel);
     if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) {
@@ -164,17 +200,10 @@ export function parseCli(argv: string[]): CliArgs {
         user: values.user,
         slot: values.slot,
     };
-    if (args.emulator !== undefined) {
-        if (!REHEARSED.includes(command)) {
-            throw new UsageError(
-                `--emulator rehearses ${REHEARSED.join(", ")}; ${command} does not use a backend or the cloud`,
-            );
-        }
-        if (args.backend) {
-            throw new UsageError(
-                "--emulator uses a backend of its own (.pulumi-rehearsal/state): drop --backend",
-            );
-        }
+    if (args.emulator !== undefined && args.backend) {
+        throw new UsageError(
+            "--emulator uses a backend of its own (.pulumi-rehearsal/state): drop --backend",
+        );
     }
     if (command === "destroy" && !args.env) {
         throw new UsageError(
@@ -188,17 +217,6 @@ export function parseCli(argv: string[]): CliArgs {
         checkExport(args);
     } else if (command === "rotate-keys" || command === "retire-key") {
         checkKeys(args);
-    } else if (
-        args.out ||
-        args.recipient ||
-        args.plaintext ||
-        args.force ||
-        args.user ||
-        args.slot
-    ) {
-        throw new UsageError(
-            "--out, --recipient, --plaintext, --force, --user and --slot belong to export-keys, rotate-keys and retire-key",
-        );
     }
     return args;
 }
@@ -225,9 +243,6 @@ function checkExport(args: CliArgs): void {
             "export-keys: give --recipient FILE (armored OpenPGP public key), or --plaintext for an AWS credentials file",
         );
     }
-    if (args.user || args.slot) {
-        throw new UsageError("export-keys: --user and --slot belong to rotate-keys and retire-key");
-    }
 }
 
 function checkKeys(args: CliArgs): void {
@@ -244,11 +259,6 @@ function checkKeys(args: CliArgs): void {
         );
     }
     if (command === "rotate-keys") {
-        if (args.plaintext) {
-            throw new UsageError(
-                "rotate-keys: --plaintext is not offered: the new key is only ever written encrypted to --recipient",
-            );
-        }
         if (!args.recipient) {
             throw new UsageError(
                 "rotate-keys: give --recipient FILE, the armored OpenPGP public key (gpg --export --armor KEYID) to encrypt the new key to",
@@ -259,19 +269,22 @@ function checkKeys(args: CliArgs): void {
                 "rotate-keys: --out -: keys are never written to stdout: give a folder",
             );
         }
-        if (args.force) {
-            throw new UsageError("rotate-keys: --force belongs to export-keys and retire-key");
-        }
         return;
     }
     if (!args.slot) {
         throw new UsageError("retire-key: name the old slot to remove with --slot SLOT");
     }
-    if (args.out || args.recipient || args.plaintext) {
-        throw new UsageError(
-            "retire-key: --out, --recipient and --plaintext belong to export-keys and rotate-keys",
-        );
+}
+
+/** Node's parseArgs error, with the option an unknown one was probably meant to be. */
+function parseProblem(err: Error & { code?: string }): string {
+    const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(err.message);
+    if (err.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || !unknown) {
+        return err.message;
     }
+    const guess = closest(unknown[2], Object.keys(OPTIONS));
+    const name = `${unknown[1]}${unknown[2]}`;
+    return `unknown option ${name}: ${guess ? `did you mean --${guess}?` : "the options are listed below"}`;
 }
 
 /** `--emulator` checked: an http(s) address with a host, returned without a trailing slash. */

@@ -21,8 +21,13 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
         args = parseCli(argv);
     } catch (err) {
         const message = (err as Error).message;
-        deps.stderr.write(message ? `error: ${message}\n\n${USAGE}` : USAGE);
-        return message ? EXIT.usage : EXIT.ok;
+        if (!message) {
+            // --help: asked for, so on stdout (`| less` shows it).
+            deps.stdout.write(USAGE);
+            return EXIT.ok;
+        }
+        deps.stderr.write(`error: ${message}\n\n${USAGE}`);
+        return EXIT.usage;
     }
     const emit = (doc: unknown) => deps.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     try {

@@ -125,8 +125,10 @@ export async function planStack(projectDir: string, stack: string): Promise<Stac
 
 /** The stack's validated configuration, read from its files, noting in `plan` what it shows. */
 async function validated(projectDir: string, stack: string, plan: StackPlan): Promise<StackArgs> {
-    const args: StackArgs = await validateStack(fromFiles(projectDir, stack));
-    plan.region = args.region;
+    const raw = fromFiles(projectDir, stack);
+    // Shown in the header even when the configuration is refused.
+    plan.region = typeof raw.aws.region === "string" ? raw.aws.region : undefined;
+    const args: StackArgs = await validateStack(raw);
     plan.access = accessView(args);
     plan.notes.push(...args.unreadable);
     const adopted = args.instanceAccess.existingRoleName;
@@ -136,10 +138,12 @@ async function validated(projectDir: string, stack: string, plan: StackPlan): Pr
         );
     }
     plan.notes.push(
-        ...args.unreadSecrets.map(
-            (key) =>
-                `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`,
-        ),
+        ...args.unreadSecrets.map((key) => {
+            const inside = raw.secretsInside[key];
+            return inside
+                ? `${PROJECT}:${key} holds a secret at ${inside.join(", ")}: its value is not in the stack file, so the plan takes all of ${PROJECT}:${key} as unset; preview checks it`
+                : `${PROJECT}:${key} is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it`;
+        }),
     );
     return args;
 }

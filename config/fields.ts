@@ -38,17 +38,83 @@ export function map<T extends z.ZodRawShape>(shape: T) {
     });
 }
 
+/** Marks a problem found by a check across keys. */
+const ACROSS = "acrossKeys";
+
+/** Whether a problem at `at` touches `path` ("users.*.level"): one lies within the other. */
+function touches(at: readonly PropertyKey[], path: readonly string[]): boolean {
+    return at
+        .slice(0, path.length)
+        .every((part, i) =>
+            path[i] === "*" ? typeof part === "number" : String(part) === path[i],
+        );
+}
+
 /**
  * A check across several keys, run even when other keys have problems (so every problem is
- * reported at once), but only when none of `keys` has one of its own.
+ * reported at once), but only when none of `paths` has one of its own. A path is a key or a
+ * dotted path into one, `*` for any list index ("users.*.level"), so a user's bad name does not
+ * hold back a check that reads only levels. Another check across keys finding a problem does
+ * not count.
  */
 export function across<T>(
-    keys: readonly string[],
+    paths: readonly string[],
     check: (value: T, ctx: z.RefinementCtx) => void,
 ) {
-    return z.superRefine(check, {
-        when: (payload) => !payload.issues.some((i) => keys.includes(String(i.path?.[0]))),
-    });
+    const split = paths.map((p) => p.split("."));
+    return z.superRefine<T>(
+        (value, ctx) =>
+            check(value, {
+                ...ctx,
+                addIssue: (issue) =>
+                    ctx.addIssue(
+                        typeof issue === "string"
+                            ? issue
+                            : { ...issue, params: { ...(issue.params as object), [ACROSS]: true } },
+                    ),
+            }),
+        {
+            when: (payload) =>
+                !payload.issues.some(
+                    (i) =>
+                        !(i as { params?: Record<string, unknown> }).params?.[ACROSS] &&
+                        // An unknown key's problem sits on its map: it touches only that key.
+                        (i.code === "unrecognized_keys"
+                            ? i.keys.map((k) => [...(i.path ?? []), k])
+                            : [i.path ?? []]
+                        ).some((at) => split.some((path) => touches(at, path))),
+                ),
+        },
+    );
+}
+
+/**
+ * A problem for each list entry whose `field` (or, without one, the entry itself) repeats an
+ * earlier entry's after `fold`. Run over every entry that has the value, even when other entries
+ * have problems.
+ */
+export function noRepeats<T>(
+    field: string | undefined,
+    message: string,
+    fold: (value: string) => string = (v) => v,
+) {
+    return z.superRefine<T[]>(
+        (entries, ctx) => {
+            const seen = new Set<string>();
+            entries.forEach((entry, i) => {
+                const value =
+                    field === undefined ? entry : (entry as Record<string, unknown>)?.[field];
+                if (typeof value !== "string") {
+                    return;
+                }
+                if (seen.has(fold(value))) {
+                    problem(ctx, field === undefined ? [i] : [i, field], value, message);
+                }
+                seen.add(fold(value));
+            });
+        },
+        { when: (payload) => Array.isArray(payload.value) },
+    );
 }
 
 /** A problem at `path`, for use inside across(). */

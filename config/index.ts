@@ -9,10 +9,11 @@ import type { RunCommandUsersArgs } from "../components/runCommandUsers";
 import { Partition, partitionOfRegion } from "../policies/iam";
 import { z } from "zod";
 import { ConfigError, PROJECT, SECRET_VALUE, closest, problemLines, show } from "./problems";
-import { OTHER_NAMESPACES, RawStack, fromEngine, fromFiles } from "./raw";
+import { OTHER_NAMESPACES, RawStack, emptyStack, fromEngine, fromFiles } from "./raw";
+import { bucketName, keyPrefixDir } from "./instance";
 import { RelaunchEntry } from "./relaunch";
 import { pgpKey } from "./pgp";
-import { allowedRegionsProblem, operatorAccessOf } from "./runCommand";
+import { allowedRegionsProblem, idleHardening, operatorAccessOf } from "./runCommand";
 import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
 export { ConfigError, PROJECT };
@@ -32,6 +33,8 @@ export interface StackArgs {
     readonly unreadSecrets: readonly string[];
     /** What else could not be read offline (e.g. values imported from Pulumi ESC environments). */
     readonly unreadable: readonly string[];
+    /** Settings kept although they have no effect yet, each a sentence the program warns with. */
+    readonly idle: readonly string[];
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -113,6 +116,12 @@ function argsOf(
     unreadSecrets: string[],
     pgp?: string,
 ): StackArgs {
+    // Written as the user wrote them (errors quote that); the components take the normal form.
+    const output = {
+        outputBucket: v.outputBucket && bucketName(v.outputBucket),
+        outputKeyPrefix: v.outputKeyPrefix && keyPrefixDir(v.outputKeyPrefix),
+        logGroupName: v.logGroupName,
+    };
     return {
         stack: raw.stack,
         region,
@@ -126,11 +135,7 @@ function argsOf(
             rolePath: v.rolePath,
             permissionsBoundaryArn: v.permissionsBoundaryArn,
             additionalPolicyArns: v.additionalPolicyArns,
-            output: {
-                outputBucket: v.outputBucket,
-                outputKeyPrefix: v.outputKeyPrefix,
-                logGroupName: v.logGroupName,
-            },
+            output,
             defaultHostManagement: v.defaultHostManagement,
             defaultHostManagementRole: v.defaultHostManagementRole,
             protect: v.protectFromDeletion,
@@ -139,11 +144,7 @@ function argsOf(
             users: v.users,
             documents: v.documents,
             operatorAccess: operatorAccessOf(v),
-            output: {
-                outputBucket: v.outputBucket,
-                outputKeyPrefix: v.outputKeyPrefix,
-                logGroupName: v.logGroupName,
-            },
+            output,
             useManagedUserPolicies: v.useManagedUserPolicies,
             hardening: { allowedRegions: v.allowedRegions, requireMfa: v.requireMfa },
             pgpKey: pgp,
@@ -160,7 +161,23 @@ function argsOf(
             : undefined,
         unreadSecrets,
         unreadable: raw.unreadable,
+        idle: idleHardening(v),
     };
+}
+
+/** aws:region missing or not a region; a missing one names an aws: key that looks misspelt. */
+function regionProblem(aws: Record<string, unknown>): string {
+    const fix =
+        "must be an AWS region such as us-east-1: run `pulumi config set aws:region us-east-1`";
+    if (aws.region !== undefined) {
+        return `aws:region = ${show(aws.region)}: ${fix}`;
+    }
+    const misspelt = Object.keys(aws).find(
+        (k) => k !== "region" && closest(k, ["region"]) === "region",
+    );
+    return misspelt === undefined
+        ? `aws:region is missing: ${fix}`
+        : `aws:region is missing; aws:${misspelt} = ${show(aws[misspelt])} is set: did you mean aws:region? Rename it`;
 }
 
 /** Validates one stack's raw configuration into component args, or throws one ConfigError. */
@@ -175,9 +192,7 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     let partition: Partition = "aws";
     const region = raw.aws.region;
     if (typeof region !== "string" || !REGION.test(region)) {
-        problems.push(
-            `aws:region = ${show(region)}: must be an AWS region such as us-east-1: run \`pulumi config set aws:region us-east-1\``,
-        );
+        problems.push(regionProblem(raw.aws));
     } else {
         partition = partitionOfRegion(region);
     }
@@ -198,10 +213,16 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     const parsed = stackSchema(partition).safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(...problemLines(parsed.error.issues, knownKeys(partition), raw.secretKeys));
-    } else if (typeof region === "string") {
-        const outside = allowedRegionsProblem(parsed.data.allowedRegions, region);
-        problems.push(...(outside ? [outside] : []));
     }
+    // Checked whatever else is wrong, on the list as written once it is a list of regions.
+    const allowed = parsed.success
+        ? parsed.data.allowedRegions
+        : parsed.error.issues.some((i) => i.path[0] === "allowedRegions")
+          ? []
+          : ((values.allowedRegions as string[] | undefined) ?? []);
+    const outside =
+        typeof region === "string" && REGION.test(region) && allowedRegionsProblem(allowed, region);
+    problems.push(...(outside ? [outside] : []));
     let pgp: string | undefined;
     const armored = values.pgpPublicKey;
     if (typeof armored === "string") {
@@ -231,13 +252,10 @@ export function parseStackConfig(
     secretKeys: Iterable<string> = [],
 ): Promise<StackArgs> {
     return validateStack({
-        stack,
+        ...emptyStack(stack),
         aws: { region },
         values,
         secretKeys: new Set(secretKeys),
-        foreign: {},
-        fileProblems: [],
-        unreadable: [],
     });
 }
 

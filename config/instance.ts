@@ -6,6 +6,7 @@ import {
     across,
     flag,
     list,
+    noRepeats,
     oneOf,
     otherPartition,
     partitionMismatch,
@@ -27,6 +28,18 @@ export function iamName(max: number) {
     return text(IAM_NAME, `must be 1-${max} characters of letters, digits and +=,.@_-`, max);
 }
 
+/** A role's name; its ARN, a common mistake, is named as such. */
+function roleNameField() {
+    return z
+        .string({ error: "must be 1-64 characters of letters, digits and +=,.@_-" })
+        .refine((v) => !v.startsWith("arn:"), {
+            error: "is an ARN: give the role's name (the part after the last /)",
+            abort: true,
+        })
+        .pipe(iamName(64))
+        .meta({ pattern: IAM_NAME.source, maxLength: 64 });
+}
+
 function policyArn(partition: Partition) {
     return text(
         POLICY_ARN,
@@ -45,33 +58,33 @@ function bucket(partition: Partition) {
             error: (i) => partitionMismatch(otherPartition(String(i.input), partition)!, partition),
             abort: true,
         })
-        .refine((v) => BUCKET_NAME.test(BUCKET_ARN.exec(v)?.[2] ?? v), { error: accepted })
-        .transform((v) => BUCKET_ARN.exec(v)?.[2] ?? v);
+        .refine((v) => BUCKET_NAME.test(bucketName(v)), { error: accepted });
+}
+
+/** The bucket's name, from its name or ARN. */
+export function bucketName(value: string): string {
+    return BUCKET_ARN.exec(value)?.[2] ?? value;
+}
+
+/** A key prefix ending in "/". */
+export function keyPrefixDir(value: string): string {
+    return value.endsWith("/") ? value : `${value}/`;
 }
 
 const keyPrefix = text(
     KEY_PREFIX,
     "must be an S3 key prefix without a leading slash, e.g. run-command/",
-)
-    .refine((v) => !v.startsWith("/"), {
-        error: "must not start with a slash; S3 keys have no leading slash",
-    })
-    .transform((v) => (v.endsWith("/") ? v : `${v}/`));
+).refine((v) => !v.startsWith("/"), {
+    error: "must not start with a slash; S3 keys have no leading slash",
+});
 
 /** The instance keys, for the stack's partition. */
 export function instanceKeys(partition: Partition) {
     return {
         instanceMode: oneOf(INSTANCE_MODES).default("managed"),
-        existingRoleName: z
-            .string()
-            .refine((v) => !v.startsWith("arn:"), {
-                error: "is an ARN: give the role's name (the part after the last /)",
-                abort: true,
-            })
-            .pipe(iamName(64))
-            .optional(),
+        existingRoleName: roleNameField().optional(),
         existingInstanceProfileName: iamName(128).optional(),
-        roleName: iamName(64).optional(),
+        roleName: roleNameField().optional(),
         rolePath: text(
             IAM_PATH,
             'must start and end with "/" (e.g. "/ssm/"), printable ASCII, at most 512 characters',
@@ -79,14 +92,8 @@ export function instanceKeys(partition: Partition) {
         ).default("/"),
         permissionsBoundaryArn: policyArn(partition).optional(),
         additionalPolicyArns: list(policyArn(partition))
-            .default([])
-            .superRefine((arns, ctx) => {
-                arns.forEach((arn, i) => {
-                    if (arns.indexOf(arn) !== i) {
-                        problem(ctx, [i], arn, "is listed twice: remove the duplicate");
-                    }
-                });
-            }),
+            .check(noRepeats(undefined, "is listed twice: remove the duplicate"))
+            .default([]),
         outputBucket: bucket(partition).optional(),
         outputKeyPrefix: keyPrefix.optional(),
         logGroupName: text(

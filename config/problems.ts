@@ -83,6 +83,11 @@ function editDistance(a: string, b: string): number {
     return previous[b.length];
 }
 
+/** `KEY = VALUE`, or `KEY is missing` when nothing was written there. */
+export function stated(key: string, shownValue: string, value: unknown): string {
+    return value === undefined ? `${key} is missing` : `${key} = ${shownValue}`;
+}
+
 /** Extra fields a custom issue may carry: how to show its value. */
 export interface ShownParams {
     shown?: string;
@@ -128,7 +133,7 @@ export function problemLines(
                 ? ` (YAML read ${String(input)} as a ${typeof input}: quote it, "${String(input)}", or set it with pulumi config set --path ... --type string)`
                 : "";
         lines.push(
-            `${keyPath(issue.path)} = ${shown(issue.path, input, params?.shown)}: ${issue.message}${hint}`,
+            `${stated(keyPath(issue.path), shown(issue.path, input, params?.shown), input)}: ${issue.message}${hint}`,
         );
     }
     return lines;

@@ -27,6 +27,8 @@ export interface RawStack {
     values: Record<string, unknown>;
     /** Settings set as secrets: their values are never shown. */
     secretKeys: Set<string>;
+    /** Settings read from files that hold secrets deeper inside: where they are, by setting. */
+    secretsInside: Record<string, string[]>;
     /** Keys in a namespace nobody reads, e.g. a misspelt "ssm_access:instanceMode". */
     foreign: Record<string, unknown>;
     /** Problems with the files themselves (a key given twice, a key outside `config:`). */
@@ -67,12 +69,14 @@ function splitKey(fullKey: string): [string, string] {
     return at < 0 ? [PROJECT, fullKey] : [fullKey.slice(0, at), fullKey.slice(at + 1)];
 }
 
-function emptyStack(stack: string): RawStack {
+/** A stack with nothing set. */
+export function emptyStack(stack: string): RawStack {
     return {
         stack,
         aws: {},
         values: {},
         secretKeys: new Set(),
+        secretsInside: {},
         foreign: {},
         fileProblems: [],
         unreadable: [],
@@ -140,15 +144,20 @@ function isSecure(value: unknown): boolean {
     return keys.length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
-/** Whether a secure value sits anywhere inside (`pulumi config set --secret --path`). */
-function holdsSecure(value: unknown): boolean {
+/**
+ * Where secure values sit inside a value (`pulumi config set --secret --path`), as paths below
+ * `key` (`users[0].accessKeys[0]`); `key` alone when the whole value is one.
+ */
+function securePaths(value: unknown, key: string): string[] {
     if (isSecure(value)) {
-        return true;
+        return [key];
     }
     if (value !== null && typeof value === "object") {
-        return Object.values(value).some(holdsSecure);
+        return Object.entries(value).flatMap(([k, v]) =>
+            securePaths(v, Array.isArray(value) ? `${key}[${k}]` : `${key}.${k}`),
+        );
     }
-    return false;
+    return [];
 }
 
 /**
@@ -220,8 +229,11 @@ export function fromTexts(stack: string, texts: { project: string; stack: string
             );
         }
         seen.set(canonical, fullKey);
-        const secure = holdsSecure(value);
-        add(raw, fullKey, secure ? SECRET_VALUE : value, secure);
+        const paths = securePaths(value, key);
+        if (ns === PROJECT && paths.length > 0 && paths[0] !== key) {
+            raw.secretsInside[key] = paths;
+        }
+        add(raw, fullKey, paths.length > 0 ? SECRET_VALUE : value, paths.length > 0);
     }
     return raw;
 }

@@ -7,6 +7,7 @@ import {
     flag,
     list,
     map,
+    noRepeats,
     otherPartition,
     partitionMismatch,
     problem,
@@ -49,6 +50,14 @@ function validCidr(value: string): boolean {
     );
 }
 
+/** What the checks across an entry's keys read. */
+interface RelaunchItem {
+    instanceId?: string;
+    subnetId?: string;
+    securityGroupIds?: string[];
+    privateNetwork: boolean;
+}
+
 function entry(partition: Partition) {
     return map({
         instanceId: text(
@@ -63,10 +72,15 @@ function entry(partition: Partition) {
         securityGroupIds: list(
             text(SECURITY_GROUP_ID, "must be a security group id: sg- and 8 or 17 hex digits"),
         )
-            .min(1, { error: "must list at least one security group id" })
+            // Refinements, not .min()/.max(), which zod runs on any value with a length (a bare
+            // id would get a second, bogus problem); the editor schema keeps the bounds.
+            .refine((ids) => ids.length >= 1, { error: "must list at least one security group id" })
             // Security groups per network interface: 5 by default, at most 16 on request
             // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-            .max(16, { error: "must list at most 16 security groups (EC2's limit per interface)" })
+            .refine((ids) => ids.length <= 16, {
+                error: "must list at most 16 security groups (EC2's limit per interface)",
+            })
+            .meta({ minItems: 1, maxItems: 16 })
             .optional(),
         replaceInstanceProfile: flag().default(false),
         copyUserData: flag().default(true),
@@ -81,58 +95,51 @@ function entry(partition: Partition) {
                     partitionMismatch(otherPartition(String(i.input), partition)!, partition),
             })
             .optional(),
-    }).superRefine((r, ctx) => {
-        if (r.instanceId === undefined) {
-            problem(
-                ctx,
-                ["instanceId"],
-                undefined,
-                "is required: the id of the running instance to relaunch",
-            );
-        }
-        if (r.subnetId && !r.securityGroupIds) {
-            problem(
-                ctx,
-                ["subnetId"],
-                r.subnetId,
-                "needs securityGroupIds too: security groups belong to one VPC, so the source's may not exist in the new subnet's",
-            );
-        }
-        if (r.privateNetwork && r.securityGroupIds) {
-            problem(
-                ctx,
-                ["securityGroupIds"],
-                r.securityGroupIds,
-                "cannot be set with privateNetwork: true, which uses the network's instance security group",
-            );
-        }
-        if (r.privateNetwork && r.subnetId) {
-            problem(
-                ctx,
-                ["subnetId"],
-                r.subnetId,
-                "cannot be set with privateNetwork: true, which picks the private subnet",
-            );
-        }
-    });
+    }).check(
+        across<RelaunchItem>(["instanceId"], (r, ctx) => {
+            if (r.instanceId === undefined) {
+                problem(
+                    ctx,
+                    ["instanceId"],
+                    undefined,
+                    "is required: the id of the running instance to relaunch",
+                );
+            }
+        }),
+        across<RelaunchItem>(["subnetId", "securityGroupIds", "privateNetwork"], (r, ctx) => {
+            if (r.subnetId && !r.securityGroupIds) {
+                problem(
+                    ctx,
+                    ["subnetId"],
+                    r.subnetId,
+                    "needs securityGroupIds too: security groups belong to one VPC, so the source's may not exist in the new subnet's",
+                );
+            }
+            if (r.privateNetwork && r.securityGroupIds) {
+                problem(
+                    ctx,
+                    ["securityGroupIds"],
+                    r.securityGroupIds,
+                    "cannot be set with privateNetwork: true, which uses the network's instance security group",
+                );
+            }
+            if (r.privateNetwork && r.subnetId) {
+                problem(
+                    ctx,
+                    ["subnetId"],
+                    r.subnetId,
+                    "cannot be set with privateNetwork: true, which picks the private subnet",
+                );
+            }
+        }),
+    );
 }
 
 export function relaunchKeys(partition: Partition) {
     return {
         relaunch: list(entry(partition))
-            .default([])
-            .superRefine((entries, ctx) => {
-                entries.forEach((r, i) => {
-                    if (entries.findIndex((e) => e.instanceId === r.instanceId) !== i) {
-                        problem(
-                            ctx,
-                            [i, "instanceId"],
-                            r.instanceId,
-                            "is listed twice: relaunch each instance once",
-                        );
-                    }
-                });
-            }),
+            .check(noRepeats("instanceId", "is listed twice: relaunch each instance once"))
+            .default([]),
         privateNetwork: map({
             cidrBlock: z
                 .string({ error: CIDR_ACCEPTED })
@@ -159,7 +166,7 @@ type RelaunchValues = z.output<z.ZodObject<ReturnType<typeof relaunchKeys>>> & {
 
 /** Relaunch needs an instance profile, and privateNetwork entries need the network. */
 export const relaunchChecks = [
-    across<RelaunchValues>(["relaunch", "instanceMode"], (v, ctx) => {
+    across<RelaunchValues>(["relaunch.*.instanceId", "instanceMode"], (v, ctx) => {
         if (v.relaunch.length > 0 && v.instanceMode === "none") {
             problem(
                 ctx,
@@ -169,7 +176,7 @@ export const relaunchChecks = [
             );
         }
     }),
-    across<RelaunchValues>(["relaunch", "privateNetwork"], (v, ctx) => {
+    across<RelaunchValues>(["relaunch.*.privateNetwork", "privateNetwork.cidrBlock"], (v, ctx) => {
         v.relaunch.forEach((r, i) => {
             if (r.privateNetwork && !v.privateNetwork.cidrBlock) {
                 problem(

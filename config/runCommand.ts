@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../components/runCommandUsers";
 import { document } from "./documents";
-import { across, flag, list, map, oneOf, problem, text } from "./fields";
+import { across, flag, list, map, noRepeats, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";
 
 const USER_NAME_MAX = 64;
@@ -27,9 +27,12 @@ const user = map({
             ),
             { error: 'must be a list of key slot names, e.g. ["2026-11"]' },
         )
-        .max(2, {
+        // A refinement, not .max(): zod runs .max() on any value with a length, so a slot name
+        // given without its list would get a second, bogus problem. The editor schema keeps it.
+        .refine((slots) => slots.length <= 2, {
             error: "has more than two slots; AWS allows two access keys per user: remove the oldest slot",
         })
+        .meta({ maxItems: 2 })
         .refine((slots) => new Set(slots).size === slots.length, {
             error: "lists a slot twice: each slot is one key, give each a distinct name",
         })
@@ -41,21 +44,14 @@ const TAG_EXAMPLE =
 
 export const runCommandKeys = {
     users: list(user)
-        .default([])
-        .superRefine((users, ctx) => {
-            const seen = new Set<string>();
-            users.forEach((u, i) => {
-                if (seen.has(u.name.toLowerCase())) {
-                    problem(
-                        ctx,
-                        [i, "name"],
-                        u.name,
-                        "is listed twice (IAM user names are case-insensitive): remove the duplicate",
-                    );
-                }
-                seen.add(u.name.toLowerCase());
-            });
-        }),
+        .check(
+            noRepeats(
+                "name",
+                "is listed twice (IAM user names are case-insensitive): remove the duplicate",
+                (name) => name.toLowerCase(),
+            ),
+        )
+        .default([]),
     documents: list(document).default([]),
     operatorAccess: map({
         documents: z.array(z.string()).optional(),
@@ -76,32 +72,59 @@ export const runCommandKeys = {
 
 type RunCommandValues = z.output<z.ZodObject<typeof runCommandKeys>>;
 
-/** Operators need declared documents and an instance tag; other stacks ignore operatorAccess. */
+/**
+ * Operators need declared documents and an instance tag. operatorAccess without an operator, and
+ * useManagedUserPolicies without an admin, would be ignored, so they are refused.
+ */
 export const runCommandChecks = [
-    across<RunCommandValues>(["users", "documents", "operatorAccess"], (v, ctx) => {
-        if (!v.users.some((u) => u.level === "operator")) {
-            return;
+    across<RunCommandValues>(["users.*.level", "operatorAccess"], (v, ctx) => {
+        // Pulumi.yaml's default is {}: only what is written in it counts.
+        const written = Object.keys(v.operatorAccess ?? {}).length > 0;
+        if (written && !v.users.some((u) => u.level === "operator")) {
+            problem(
+                ctx,
+                ["operatorAccess"],
+                v.operatorAccess,
+                "has no effect: it scopes operator users, and no user has level operator: remove it, or add a user with level: operator",
+            );
         }
+    }),
+    across<RunCommandValues>(["users.*.level", "useManagedUserPolicies"], (v, ctx) => {
+        if (v.useManagedUserPolicies && !v.users.some((u) => u.level === "admin")) {
+            problem(
+                ctx,
+                ["useManagedUserPolicies"],
+                true,
+                "has no effect: it chooses the admin users' policy, and no user has level admin: remove it, or add a user with level: admin",
+            );
+        }
+    }),
+    across<RunCommandValues>(["documents.*.name", "operatorAccess.documents"], (v, ctx) => {
+        const declared = v.documents.map((d) => d.name);
+        (v.operatorAccess?.documents ?? []).forEach((name, i) => {
+            if (!declared.includes(name)) {
+                problem(
+                    ctx,
+                    ["operatorAccess", "documents", i],
+                    name,
+                    `is not a document this stack declares; operators run only declared, constrained documents (declared: ${declared.join(", ") || "none"})`,
+                );
+            }
+        });
+    }),
+    across<RunCommandValues>(["users.*.level", "operatorAccess.documents"], (v, ctx) => {
         const names = v.operatorAccess?.documents;
-        if (!names || names.length === 0) {
+        if (v.users.some((u) => u.level === "operator") && (!names || names.length === 0)) {
             problem(
                 ctx,
                 ["operatorAccess", "documents"],
                 names,
                 "operators need the names of the documents they may run (declared under ssm-access:documents)",
             );
-        } else {
-            const declared = v.documents.map((d) => d.name);
-            for (const name of names.filter((n) => !declared.includes(n))) {
-                problem(
-                    ctx,
-                    ["operatorAccess", "documents"],
-                    name,
-                    `is not a document this stack declares; operators run only declared, constrained documents (declared: ${declared.join(", ") || "none"})`,
-                );
-            }
         }
-        if (!v.operatorAccess?.instanceTag) {
+    }),
+    across<RunCommandValues>(["users.*.level", "operatorAccess.instanceTag"], (v, ctx) => {
+        if (v.users.some((u) => u.level === "operator") && !v.operatorAccess?.instanceTag) {
             problem(
                 ctx,
                 ["operatorAccess", "instanceTag"],
@@ -111,6 +134,25 @@ export const runCommandChecks = [
         }
     }),
 ];
+
+/**
+ * Hardening (requireMfa, allowedRegions) for users this stack does not have: kept, and said.
+ * Refusing it would push people to delete a safeguard they mean to have once such users exist.
+ */
+export function idleHardening(v: RunCommandValues): string[] {
+    const notes: string[] = [];
+    if (v.requireMfa && !v.users.some((u) => u.level === "admin")) {
+        notes.push(
+            "ssm-access:requireMfa = true has no effect yet: it applies to admin users, and this stack has none",
+        );
+    }
+    if (v.allowedRegions.length > 0 && v.users.length === 0) {
+        notes.push(
+            `ssm-access:allowedRegions = ${JSON.stringify(v.allowedRegions)} has no effect yet: it restricts the users' groups, and this stack has no users`,
+        );
+    }
+    return notes;
+}
 
 /**
  * allowedRegions denies ssm, ec2 and logs outside the list to every user group: a list without the

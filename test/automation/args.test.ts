@@ -69,7 +69,7 @@ describe("automation/args: parseCli", () => {
             },
             {
                 argv: ["preview", "--force"],
-                error: /--force, --user and --slot belong to export-keys, rotate-keys and retire-key/,
+                error: /^UsageError: preview does not use --force: it belongs to export-keys and retire-key; drop it$/,
             },
         ];
         for (const c of cases) {
@@ -120,7 +120,7 @@ describe("automation/args: parseCli", () => {
             },
             {
                 argv: ["rotate-keys", "--env", "dev", "--user", "a", "--recipient", "k", "--force"],
-                error: /rotate-keys: --force belongs to export-keys and retire-key/,
+                error: /^UsageError: rotate-keys does not use --force: it belongs to export-keys and retire-key; drop it$/,
             },
             {
                 argv: ["retire-key", "--env", "dev", "--user", "a"],
@@ -138,11 +138,11 @@ describe("automation/args: parseCli", () => {
                     "--recipient",
                     "k",
                 ],
-                error: /retire-key: --out, --recipient and --plaintext belong to export-keys and rotate-keys/,
+                error: /^UsageError: retire-key does not use --recipient: it belongs to export-keys and rotate-keys; drop it$/,
             },
             {
                 argv: ["export-keys", "--env", "dev", "--out", "x", "--plaintext", "--user", "a"],
-                error: /export-keys: --user and --slot belong to rotate-keys and retire-key/,
+                error: /^UsageError: export-keys does not use --user: it belongs to rotate-keys and retire-key; drop it$/,
             },
         ];
         for (const c of cases) {
@@ -163,6 +163,67 @@ describe("automation/args: parseCli", () => {
                 "--force",
             ]);
             assert.deepStrictEqual([a.user, a.slot, a.force], ["a", "2026-11", true]);
+        });
+    });
+
+    describe("a flag the command does not use is refused, naming the flag and the command", () => {
+        const apply = "up, destroy, rotate-keys and retire-key";
+        const many = "preview, up, refresh, destroy and drift";
+        const backend =
+            "preview, up, refresh, destroy, outputs, drift, export-keys, rotate-keys and retire-key";
+        const refused: { argv: string[]; flag: string; usedBy: string }[] = [
+            { argv: ["plan", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["plan", "--allow-replace"], flag: "allow-replace", usedBy: apply },
+            { argv: ["plan", "--fail-fast"], flag: "fail-fast", usedBy: many },
+            { argv: ["plan", "--parallel", "2"], flag: "parallel", usedBy: many },
+            { argv: ["plan", "--backend", "s3://foo?bad=1"], flag: "backend", usedBy: backend },
+            { argv: ["deployer-policy", "--backend", "./s"], flag: "backend", usedBy: backend },
+            { argv: ["preview", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["refresh", "--yes"], flag: "yes", usedBy: apply },
+            { argv: ["preview", "--allow-replace"], flag: "allow-replace", usedBy: apply },
+            { argv: ["outputs", "--fail-fast"], flag: "fail-fast", usedBy: many },
+        ];
+        for (const c of refused) {
+            it(`refuses ${c.argv.join(" ")}`, () => {
+                assert.throws(
+                    () => parseCli(c.argv),
+                    (err: Error) =>
+                        err.message ===
+                        `${c.argv[0]} does not use --${c.flag}: it belongs to ${c.usedBy}; drop it`,
+                );
+            });
+        }
+
+        const accepted = [
+            "up --yes --allow-replace --fail-fast --parallel 2 --backend ./s",
+            "destroy --env dev --yes --allow-replace",
+            "refresh --fail-fast --parallel 2 --backend ./s",
+            "outputs --backend ./s",
+            "rotate-keys --env dev --user a --recipient k --yes --allow-replace",
+            "retire-key --env dev --user a --slot x --yes --backend ./s",
+            "plan --env dev --json --verbose",
+        ].map((line) => line.split(" "));
+        for (const argv of accepted) {
+            it(`accepts ${argv.join(" ")}`, () => {
+                assert.strictEqual(parseCli(argv).command, argv[0]);
+            });
+        }
+    });
+
+    describe("an unknown option", () => {
+        it("names the option it was probably meant to be", () => {
+            assert.throws(
+                () => parseCli(["plan", "--envv", "dev"]),
+                (err: Error) => err.message === "unknown option --envv: did you mean --env?",
+            );
+        });
+
+        it("guesses nothing when no option is close", () => {
+            assert.throws(
+                () => parseCli(["plan", "--zzzzzz"]),
+                (err: Error) =>
+                    err.message === "unknown option --zzzzzz: the options are listed below",
+            );
         });
     });
 
@@ -195,7 +256,7 @@ describe("automation/args: parseCli", () => {
         it("refuses it for a command that uses no backend", () => {
             assert.throws(
                 () => parseCli(["plan", "--emulator", "http://127.0.0.1:5000"]),
-                /--emulator rehearses preview, up, refresh, destroy, outputs, drift; plan does not use a backend or the cloud/,
+                /^UsageError: plan does not use --emulator: it belongs to preview, up, refresh, destroy, outputs and drift; drop it$/,
             );
         });
 

@@ -6,6 +6,22 @@ import { FakeEngine, deps, result } from "../support/driverFakes";
 
 type StackDoc = { stack: string; status: string; error?: string; changes?: unknown };
 
+describe("automation/cli: usage", () => {
+    it("writes --help to stdout and exits 0", async () => {
+        const d = deps(new FakeEngine());
+        assert.strictEqual(await main(["--help"], d), EXIT.ok);
+        assert.match(d.out.text, /^Usage: npm run stacks -- <command> \[options\]/);
+        assert.strictEqual(d.err.text, "");
+    });
+
+    it("writes a bad command line's error and the usage to stderr and exits 2", async () => {
+        const d = deps(new FakeEngine());
+        assert.strictEqual(await main(["plan", "--envv", "dev"], d), EXIT.usage);
+        assert.match(d.err.text, /^error: unknown option --envv: did you mean --env\?\n\nUsage:/);
+        assert.strictEqual(d.out.text, "");
+    });
+});
+
 describe("automation/cli: runs, exit codes and JSON", () => {
     describe("when one stack of three fails", () => {
         let engine: FakeEngine;

@@ -5,10 +5,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { EXIT, main } from "../../automation/cli";
-import { KNOWN_AT_DEPLOY, SECRET, planStack, render } from "../../automation/plan";
+import { KNOWN_AT_DEPLOY, SECRET, formatPlan, planStack, render } from "../../automation/plan";
 import { discoverStacks } from "../../automation/stacks";
 import { ofType, settled } from "../support/mocks";
-import { shippedDevPlan } from "../support/plans";
+import { planOf, shippedDevPlan } from "../support/plans";
 import { FakeEngine, ROOT, deps } from "../support/driverFakes";
 
 const SHIPPED = discoverStacks(ROOT);
@@ -91,6 +91,37 @@ describe("automation/plan: a stack with a secret setting", () => {
         assert.strictEqual(plan.error, undefined);
         assert.deepStrictEqual(plan.notes, [
             "ssm-access:logGroupName is set as a secret: its value is not in the stack file, so the plan takes it as unset; preview checks it",
+        ]);
+    });
+});
+
+describe("automation/plan: a stack with a secret inside a setting", () => {
+    it("names where the secret sits and that the whole setting is taken as unset", async () => {
+        const plan = await planOf(
+            "  aws:region: us-east-1\n  ssm-access:users:\n    - name: alice\n      level: admin\n" +
+                "      accessKeys:\n        - secure: v1:abc\n",
+        );
+        assert.strictEqual(plan.error, undefined);
+        assert.deepStrictEqual(plan.notes, [
+            "ssm-access:users holds a secret at users[0].accessKeys[0]: its value is not in the stack file, so the plan takes all of ssm-access:users as unset; preview checks it",
+        ]);
+    });
+});
+
+describe("automation/plan: what the header and warnings say", () => {
+    it("names the region in the header of a stack whose configuration is refused", async () => {
+        const plan = await planOf("  aws:region: eu-west-1\n  ssm-access:instanceMode: admin\n");
+        assert.ok(plan.error);
+        assert.strictEqual(
+            formatPlan(plan).split("\n")[0],
+            `Stack p (region eu-west-1, account ${KNOWN_AT_DEPLOY})`,
+        );
+    });
+
+    it("warns that hardening for users the stack lacks has no effect yet", async () => {
+        const plan = await planOf("  aws:region: us-east-1\n  ssm-access:requireMfa: true\n");
+        assert.deepStrictEqual(plan.warnings, [
+            "ssm-access:requireMfa = true has no effect yet: it applies to admin users, and this stack has none",
         ]);
     });
 });

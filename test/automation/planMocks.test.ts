@@ -1,23 +1,6 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { StackPlan, planStack } from "../../automation/plan";
 import { lookupFields } from "../../automation/planMocks";
-
-const ROOT = path.join(__dirname, "..", "..");
-
-/** Plans a stack file holding `body` (under the real Pulumi.yaml) in a directory of its own. */
-async function planOf(body: string): Promise<StackPlan> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-plan-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.p.yaml"), `config:\n${body}`);
-    try {
-        return await planStack(dir, "p");
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
+import { planOf } from "../support/plans";
 
 describe("automation/planMocks: lookups are unknown, never a known undefined", () => {
     it("answers every field @pulumi/aws declares for a lookup's result", () => {

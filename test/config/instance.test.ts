@@ -112,6 +112,21 @@ describe("config/instance: instance access settings", () => {
             line: 'ssm-access:existingRoleName = "arn:aws:iam::123456789012:role/ops/app": is an ARN: give the role\'s name (the part after the last /)',
         },
         {
+            what: "a role ARN where roleName belongs",
+            raw: { roleName: "arn:aws:iam::123456789012:role/foo" },
+            line: 'ssm-access:roleName = "arn:aws:iam::123456789012:role/foo": is an ARN: give the role\'s name (the part after the last /)',
+        },
+        {
+            what: "a key prefix without a bucket, quoted as written (no slash added)",
+            raw: { outputKeyPrefix: "run-command" },
+            line: 'ssm-access:outputKeyPrefix = "run-command": needs outputBucket: set the bucket the prefix belongs to',
+        },
+        {
+            what: "a bucket ARN that legacy-managed would ignore, quoted as written",
+            raw: { instanceMode: "legacy-managed", outputBucket: "arn:aws:s3:::out-bucket" },
+            line: 'ssm-access:outputBucket = "arn:aws:s3:::out-bucket": cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',
+        },
+        {
             what: "an output bucket that legacy-managed would ignore",
             raw: { instanceMode: "legacy-managed", outputBucket: "out-bucket" },
             line: 'ssm-access:outputBucket = "out-bucket": cannot narrow instanceMode "legacy-managed": AmazonEC2RoleforSSM allows S3 and CloudWatch Logs actions on every resource. Use instanceMode "managed" or "guide", which scope output to it',

@@ -1,9 +1,11 @@
 import * as assert from "assert";
-import { parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig, validateStack } from "../../config";
+import { emptyStack } from "../../config/raw";
 import { closest, keyPath } from "../../config/problems";
 import { problems } from "../support/config";
 
 const OPERATOR = { name: "op", level: "operator" };
+
 const DOC = {
     name: "RestartService",
     description: "Restart one allow-listed service",
@@ -81,6 +83,75 @@ describe("config/problems: one error for every problem", () => {
         assert.deepStrictEqual(
             found.map((p) => p.split(" = ")[0]),
             ["ssm-access:rolePath", "ssm-access:users[0].name", "ssm-access:outputKeyPrefix"],
+        );
+    });
+
+    const together: { what: string; raw: Record<string, unknown>; lines: string[] }[] = [
+        {
+            what: "an undeclared operator document beside a typo in the operator tag",
+            raw: {
+                users: [OPERATOR],
+                documents: [DOC],
+                operatorAccess: { documents: ["Restart"], instanceTag: { key: "k", valeu: "v" } },
+            },
+            lines: [
+                'ssm-access:operatorAccess.instanceTag.value is missing: operators need the tag of the instances they may target, e.g. { key: "ssm-access:operators", value: "web" }',
+                'ssm-access:operatorAccess.instanceTag.valeu = "v": is not a setting of ssm-access:operatorAccess.instanceTag; did you mean "value"? known: key, value',
+                'ssm-access:operatorAccess.documents[0] = "Restart": is not a document this stack declares; operators run only declared, constrained documents (declared: RestartService)',
+            ],
+        },
+        {
+            what: "a duplicate user beside a user with no name",
+            raw: {
+                users: [
+                    { name: "alice", level: "admin" },
+                    { name: "Alice", level: "admin" },
+                    { level: "admin" },
+                ],
+            },
+            lines: [
+                "ssm-access:users[2].name is missing: must be an IAM user name: 1-64 characters of letters, digits and +=,.@_-",
+                'ssm-access:users[1].name = "Alice": is listed twice (IAM user names are case-insensitive): remove the duplicate',
+            ],
+        },
+        {
+            what: "every conflict of a relaunch entry with privateNetwork, the missing network included",
+            raw: {
+                relaunch: [
+                    {
+                        instanceId: "i-0123456789abcdef0",
+                        subnetId: "subnet-0123456789abcdef0",
+                        securityGroupIds: ["sg-0123456789abcdef0"],
+                        privateNetwork: true,
+                    },
+                ],
+            },
+            lines: [
+                'ssm-access:relaunch[0].securityGroupIds = ["sg-0123456789abcdef0"]: cannot be set with privateNetwork: true, which uses the network\'s instance security group',
+                'ssm-access:relaunch[0].subnetId = "subnet-0123456789abcdef0": cannot be set with privateNetwork: true, which picks the private subnet',
+                "ssm-access:relaunch[0].privateNetwork = true: needs ssm-access:privateNetwork (its cidrBlock) to be configured",
+            ],
+        },
+        {
+            what: "allowedRegions without the stack's region beside an unrelated problem",
+            raw: { defaultHostManagementRole: "existing", allowedRegions: ["eu-west-1"] },
+            lines: [
+                'ssm-access:defaultHostManagementRole = "existing": applies only with defaultHostManagement: true: set that too, or remove this',
+                'ssm-access:allowedRegions = ["eu-west-1"]: leaves out the stack\'s own region us-east-1 (aws:region), so every user would be denied ssm, ec2 and logs where this stack\'s instances run: add "us-east-1"',
+            ],
+        },
+    ];
+    for (const c of together) {
+        it(`reports ${c.what} in the same round`, async () => {
+            assert.deepStrictEqual(await problems(c.raw), c.lines);
+        });
+    }
+
+    it("reports a cross-key problem beside an unknown top-level key in the same round", async () => {
+        const found = await problems({ instanceMod: "guide", outputKeyPrefix: "runs/" });
+        assert.deepStrictEqual(
+            found.map((p) => p.split(" = ")[0]),
+            ["ssm-access:instanceMod", "ssm-access:outputKeyPrefix"],
         );
     });
 
@@ -198,5 +269,39 @@ describe("config/problems: helpers", () => {
 
     it("suggests nothing when no known key is close", () => {
         assert.strictEqual(closest("policyArns", ["name", "level", "accessKeys"]), undefined);
+    });
+});
+
+/** The problems of a stack with these aws: settings and no others. */
+function awsProblems(aws: Record<string, unknown>): Promise<string[]> {
+    return validateStack({ ...emptyStack("t"), aws }).then(
+        () => [],
+        (err: ConfigError) => err.problems,
+    );
+}
+
+describe("config/problems: a key that is missing", () => {
+    it("says a user's level is missing instead of quoting undefined", async () => {
+        assert.deepStrictEqual(await problems({ users: [{ name: "a" }] }), [
+            'ssm-access:users[0].level is missing: must be one of "admin", "read-only", "operator"',
+        ]);
+    });
+
+    it("says aws:region is missing instead of quoting undefined", async () => {
+        assert.deepStrictEqual(await awsProblems({}), [
+            "aws:region is missing: must be an AWS region such as us-east-1: run `pulumi config set aws:region us-east-1`",
+        ]);
+    });
+});
+
+describe("config/problems: a misspelt aws:region", () => {
+    it("names the misspelt key and the one it stands for", async () => {
+        assert.deepStrictEqual(await awsProblems({ regoin: "eu-west-1" }), [
+            'aws:region is missing; aws:regoin = "eu-west-1" is set: did you mean aws:region? Rename it',
+        ]);
+    });
+
+    it("does not guess from an aws: key that is nothing like region", async () => {
+        assert.match((await awsProblems({ profile: "dev" }))[0], /^aws:region is missing: must be/);
     });
 });

@@ -43,7 +43,8 @@ describe("config/raw: reading stack files as the engine does", () => {
         const args = await validateStack(
             fromFiles(
                 project(
-                    '  ssm-access:defaultHostManagement: "true"\n  ssm-access:useManagedUserPolicies: "true"\n',
+                    '  ssm-access:defaultHostManagement: "true"\n  ssm-access:useManagedUserPolicies: "true"\n' +
+                        "  ssm-access:users: [{ name: a, level: admin }]\n",
                 ),
                 "t",
             ),
@@ -84,6 +85,21 @@ describe("config/raw: reading stack files as the engine does", () => {
         );
         assert.ok(raw.secretKeys.has("users"));
         assert.strictEqual(raw.values.users, "[secret]");
+    });
+
+    it("records where secrets sit inside a setting, through lists and maps", () => {
+        const raw = fromFiles(
+            project(
+                "  ssm-access:users:\n    - name:\n        secure: v1:abc\n      level: admin\n" +
+                    "  ssm-access:tags:\n    team:\n      secure: v1:def\n" +
+                    "  ssm-access:logGroupName:\n    secure: v1:ghi\n",
+            ),
+            "t",
+        );
+        assert.deepStrictEqual(raw.secretsInside, {
+            users: ["users[0].name"],
+            tags: ["tags.team"],
+        });
     });
 
     it("reads a map that merely has a key named secure as a plain map", () => {

@@ -103,6 +103,14 @@ describe("config/relaunch: relaunch and private network settings", () => {
         );
     });
 
+    it("gives one problem, not a bogus count too, for a security group id not in a list", async () => {
+        const id = "sg-0123456789abcdef0";
+        assert.deepStrictEqual(
+            await problems([{ instanceId: "i-0123456789abcdef0", securityGroupIds: id }]),
+            [`ssm-access:relaunch[0].securityGroupIds = "${id}": must be a list (YAML sequence)`],
+        );
+    });
+
     it("reads a subnet override with its security groups", async () => {
         const cfg = await parseStackConfig("dev", "us-east-1", {
             relaunch: [

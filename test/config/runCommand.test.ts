@@ -86,7 +86,7 @@ describe("config/runCommand: users, documents and operators", () => {
         const users = [{ name: "op", level: "operator" }];
         assert.match(
             (await problems({ users }))[0],
-            /^ssm-access:operatorAccess.documents = undefined: operators need the names of the documents/,
+            /^ssm-access:operatorAccess.documents is missing: operators need the names of the documents/,
         );
         assert.match(
             (
@@ -96,7 +96,7 @@ describe("config/runCommand: users, documents and operators", () => {
                     operatorAccess: { documents: ["RestartService"] },
                 })
             )[0],
-            /^ssm-access:operatorAccess.instanceTag = undefined: operators need the tag of the instances they may target/,
+            /^ssm-access:operatorAccess.instanceTag is missing: operators need the tag of the instances they may target/,
         );
     });
 
@@ -107,9 +107,73 @@ describe("config/runCommand: users, documents and operators", () => {
             operatorAccess: { ...OPERATOR_ACCESS, documents: ["AWS-RunShellScript"] },
         });
         assert.deepStrictEqual(found, [
-            'ssm-access:operatorAccess.documents = "AWS-RunShellScript": is not a document this stack declares; operators run only declared, constrained documents (declared: RestartService)',
+            'ssm-access:operatorAccess.documents[0] = "AWS-RunShellScript": is not a document this stack declares; operators run only declared, constrained documents (declared: RestartService)',
         ]);
     });
+
+    it("gives one problem, not a bogus count too, for a slot name not in a list", async () => {
+        assert.deepStrictEqual(
+            await problems({ users: [{ name: "a", level: "admin", accessKeys: "2026-11" }] }),
+            [
+                'ssm-access:users[0].accessKeys = "2026-11": must be a list of key slot names, e.g. ["2026-11"]',
+            ],
+        );
+    });
+
+    it("refuses operatorAccess when no user is an operator, and still checks its documents", async () => {
+        const found = await problems({
+            users: [{ name: "a", level: "admin" }],
+            operatorAccess: { documents: ["Nope"] },
+        });
+        assert.deepStrictEqual(found, [
+            'ssm-access:operatorAccess = {"documents":["Nope"]}: has no effect: it scopes operator users, and no user has level operator: remove it, or add a user with level: operator',
+            'ssm-access:operatorAccess.documents[0] = "Nope": is not a document this stack declares; operators run only declared, constrained documents (declared: none)',
+        ]);
+    });
+
+    it("refuses useManagedUserPolicies when no user is an admin", async () => {
+        assert.deepStrictEqual(
+            await problems({
+                users: [{ name: "r", level: "read-only" }],
+                useManagedUserPolicies: true,
+            }),
+            [
+                "ssm-access:useManagedUserPolicies = true: has no effect: it chooses the admin users' policy, and no user has level admin: remove it, or add a user with level: admin",
+            ],
+        );
+    });
+
+    const idle: { what: string; raw: Record<string, unknown>; idle: string[] }[] = [
+        {
+            what: "requireMfa with no admin",
+            raw: { users: [{ name: "r", level: "read-only" }], requireMfa: true },
+            idle: [
+                "ssm-access:requireMfa = true has no effect yet: it applies to admin users, and this stack has none",
+            ],
+        },
+        {
+            what: "allowedRegions with no users",
+            raw: { allowedRegions: ["us-east-1"] },
+            idle: [
+                'ssm-access:allowedRegions = ["us-east-1"] has no effect yet: it restricts the users\' groups, and this stack has no users',
+            ],
+        },
+        {
+            what: "nothing when the hardening has users to apply to",
+            raw: {
+                users: [{ name: "a", level: "admin" }],
+                requireMfa: true,
+                allowedRegions: ["us-east-1"],
+            },
+            idle: [],
+        },
+    ];
+    for (const c of idle) {
+        it(`keeps idle hardening and says so: ${c.what}`, async () => {
+            const cfg = await parseStackConfig("dev", "us-east-1", c.raw);
+            assert.deepStrictEqual(cfg.idle, c.idle);
+        });
+    }
 
     it("rejects commands that use an undeclared parameter", async () => {
         const doc = { ...RESTART_DOC, commands: ["systemctl restart {{ Unit }}"] };

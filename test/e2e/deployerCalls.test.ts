@@ -97,7 +97,7 @@ describe("deployer-policy allows every call the dev stack's lifecycle sends (mot
         for (const step of [
             ["preview", "--env", "dev"],
             ["up", "--env", "dev", "--yes"],
-            ["refresh", "--env", "dev", "--yes"],
+            ["refresh", "--env", "dev"],
             ["drift", "--env", "dev"],
             // dev's users and keys are deleted: the guard asks for --allow-replace.
             ["destroy", "--env", "dev", "--yes", "--allow-replace"],

@@ -143,7 +143,7 @@ describe("one account shared by stacks", () => {
 
         it("is reported by refresh and removed by the next up", async () => {
             assert.ok((await attached()).includes(admin), "attached before");
-            const refresh = await sb.driver("refresh", "--env", "dev", "--yes");
+            const refresh = await sb.driver("refresh", "--env", "dev");
             assert.strictEqual(refresh.code, 0, refresh.stderr);
             const up = await sb.driver("up", "--env", "dev", "--yes");
             assert.strictEqual(up.code, 0, up.stderr);
