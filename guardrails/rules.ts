@@ -7,7 +7,8 @@ import { PARTITIONS, Partition, partitionOfRegion } from "../policies/iam";
 import { verifyServiceTrust } from "../policies/trust";
 import { ParameterRule } from "../policies/parameterSafety";
 import { runtimeReferences, unsafeSplices } from "../policies/ssmDocument";
-import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS, levelOfGroup } from "../policies/users";
+import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS } from "../policies/ssmActions";
+import { levelOfGroup } from "../policies/users";
 
 interface Statement {
     Effect?: string;

