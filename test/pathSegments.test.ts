@@ -16,6 +16,15 @@ function values(pieces: Piece[]): string[] {
     return out;
 }
 
+/** How many values the pieces admit, counted without writing them out. */
+function count(pieces: Piece[]): number {
+    return pieces.reduce((total, { units, reps }) => {
+        let sum = 0;
+        for (let n = reps[0]; n <= reps[1]; n++) sum += units.length ** n;
+        return total * sum;
+    }, 1);
+}
+
 /** The oracle, written independently: some '/'-separated segment is exactly "..". */
 const hasDotDot = (v: string) => v.split("/").includes("..");
 
@@ -73,12 +82,17 @@ describe("admitsDotDotSegment", () => {
         let seed = 7;
         const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8) % n;
         const alphabet = ["a", ".", "/", "..", "a/", "/."];
-        for (let i = 0; i < 300; i++) {
+        for (let checked = 0; checked < 300;) {
             const pieces: Piece[] = Array.from({ length: 1 + rand(3) }, () => {
                 const min = rand(3);
                 const units = alphabet.filter(() => rand(2) === 0);
                 return { units: units.length ? units : ["."], reps: [min, min + rand(3)] };
             });
+            // Writing out millions of values proves no more than a few thousand, and costs seconds.
+            if (count(pieces) > 5000) {
+                continue;
+            }
+            checked++;
             const expected = values(pieces).some(hasDotDot);
             assert.strictEqual(admitsDotDotSegment(pieces, "/"), expected, JSON.stringify(pieces));
         }
