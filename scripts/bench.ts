@@ -226,11 +226,12 @@ async function main(): Promise<void> {
                     );
                 }
             }
-            fs.copyFileSync(
-                path.join(ROOT, "Pulumi.dev.yaml"),
-                path.join(scale.project, "Pulumi.dev.yaml"),
-            );
             for (const n of [1, 10, 50]) {
+                // From the shipped file each time: setUsers may drop operatorAccess.
+                fs.copyFileSync(
+                    path.join(ROOT, "Pulumi.dev.yaml"),
+                    path.join(scale.project, "Pulumi.dev.yaml"),
+                );
                 setUsers(scale.project, n);
                 const s = driverIn(scale.project, scale.env(), "plan", "--env", "dev", "--json");
                 report.scale(`plan, 1 stack, ${n} users`, s, n, 3);
