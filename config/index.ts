@@ -13,7 +13,12 @@ import { OTHER_NAMESPACES, RawStack, emptyStack, fromEngine, fromFiles } from ".
 import { bucketName, keyPrefixDir } from "./instance";
 import { RelaunchEntry } from "./relaunch";
 import { pgpKey } from "./pgp";
-import { allowedRegionsProblem, idleHardening, operatorAccessOf } from "./runCommand";
+import {
+    allowedRegionsProblem,
+    groupPolicySizeProblems,
+    idleHardening,
+    operatorAccessOf,
+} from "./runCommand";
 import { RETIRED_SETTINGS, SETTINGS, StackValues, stackSchema } from "./schema";
 
 export { ConfigError, PROJECT };
@@ -238,7 +243,13 @@ export async function validateStack(raw: RawStack): Promise<StackArgs> {
     if (problems.length > 0 || !parsed.success) {
         throw new ConfigError(raw.stack, masked(problems, raw));
     }
-    return argsOf(raw, region as string, partition, parsed.data, unreadSecrets, pgp);
+    const args = argsOf(raw, region as string, partition, parsed.data, unreadSecrets, pgp);
+    // On settings that passed every other check: the policies are built from them.
+    const tooLarge = groupPolicySizeProblems(args.runCommand, partition, args.region);
+    if (tooLarge.length > 0) {
+        throw new ConfigError(raw.stack, masked(tooLarge, raw));
+    }
+    return args;
 }
 
 /**

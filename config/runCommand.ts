@@ -3,10 +3,17 @@
  * settings are in documents.ts, the key encryption's in pgp.ts.
  */
 import { z } from "zod";
-import { ACCESS_LEVELS } from "../components/runCommandUsers";
+import { ACCESS_LEVELS, RunCommandUsersArgs } from "../components/runCommandUsers";
+import { Partition } from "../policies/iam";
+import {
+    GROUP_INLINE_POLICY_LIMIT,
+    groupInlinePolicies,
+    inlinePolicySize,
+} from "../policies/users";
 import { document } from "./documents";
 import { across, flag, list, map, noRepeats, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";
+import { show } from "./problems";
 
 const USER_NAME_MAX = 64;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -175,4 +182,52 @@ export function operatorAccessOf(v: RunCommandValues) {
         return undefined;
     }
     return { documents: access.documents, instanceTag: access.instanceTag };
+}
+
+/** Account IDs are always 12 digits: this stand-in gives document ARNs their exact length. */
+const ANY_ACCOUNT = "000000000000";
+
+/**
+ * A group whose inline policies IAM would refuse (over GROUP_INLINE_POLICY_LIMIT), found before
+ * anything is created. The policies are built as RunCommandUsers builds them, with document ARNs
+ * in the stack's partition and region; the account is not known here, but every account ID has
+ * 12 digits, so the size is never under what AWS counts (and over it only by whitespace inside
+ * strings, which IAM does not count). An operator group grows with its documents; the admin and
+ * read-only groups only with allowedRegions (every region there is: about 1,500 characters).
+ */
+export function groupPolicySizeProblems(
+    run: Pick<
+        RunCommandUsersArgs,
+        "users" | "operatorAccess" | "output" | "hardening" | "useManagedUserPolicies"
+    >,
+    partition: Partition,
+    region: string,
+): string[] {
+    const levels = ACCESS_LEVELS.filter((level) => run.users.some((u) => u.level === level));
+    const operator = run.operatorAccess && {
+        documentArns: run.operatorAccess.documents.map(
+            (name) => `arn:${partition}:ssm:${region}:${ANY_ACCOUNT}:document/${name}`,
+        ),
+        instanceTag: run.operatorAccess.instanceTag,
+        output: run.output,
+    };
+    return levels.flatMap((level) => {
+        const policies = groupInlinePolicies(partition, level, {
+            hardening: run.hardening ?? {},
+            useManagedUserPolicies: run.useManagedUserPolicies,
+            operator,
+        });
+        const size = inlinePolicySize(policies);
+        if (size <= GROUP_INLINE_POLICY_LIMIT) {
+            return [];
+        }
+        const over = `the ${level} group's inline policies would take ${size} characters (JSON without whitespace), over IAM's limit of ${GROUP_INLINE_POLICY_LIMIT} per group, and AWS would refuse them at deploy`;
+        return level === "operator"
+            ? [
+                  `ssm-access:operatorAccess.documents = ${show(run.operatorAccess?.documents)}: ${over}: list fewer documents, give them shorter names, or split the operators across stacks`,
+              ]
+            : [
+                  `ssm-access:allowedRegions = ${show(run.hardening?.allowedRegions)}: ${over}: list fewer regions (each region once)`,
+              ];
+    });
 }

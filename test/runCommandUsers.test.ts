@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { RunCommandUsers, RunCommandUsersArgs } from "../components/runCommandUsers";
+import { ACCESS_LEVELS, groupInlinePolicies } from "../policies/users";
 import { ACCOUNT, ofType, one, promiseOf, recorded, settled } from "./support/mocks";
 import { assertValidIdentityPolicy } from "./support/iam";
 import { CatalogAction, Decision, catalogActions, decide } from "./support/simulate";
@@ -619,6 +620,34 @@ function exclusiveSets(
         ]),
     );
 }
+
+describe("RunCommandUsers: the inline policies the configuration's size check builds", () => {
+    it("are, per group, exactly the ones the component puts (groupInlinePolicies)", async () => {
+        const output = {
+            outputBucket: "cmd-out",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+        };
+        const hardening = { allowedRegions: ["us-east-1"], requireMfa: true };
+        new RunCommandUsers("u", { ...BASE, output, hardening });
+        await settled();
+        for (const level of ACCESS_LEVELS) {
+            const put = ofType("aws:iam/groupPolicy:GroupPolicy")
+                .filter((r) => r.inputs.group === `ssm-access-test-${level}`)
+                .map((r) => JSON.parse(r.inputs.policy));
+            const operator = {
+                documentArns: [DOC_ARN],
+                instanceTag: BASE.operatorAccess!.instanceTag,
+                output,
+            };
+            assert.deepStrictEqual(
+                put,
+                groupInlinePolicies("aws", level, { hardening, operator }),
+                level,
+            );
+        }
+    });
+});
 
 describe("RunCommandUsers: exclusive ownership of policies", () => {
     const cases: {

@@ -493,3 +493,55 @@ describe("config/runCommand: keys", () => {
         );
     });
 });
+
+describe("config/runCommand: the size of a group's inline policies", () => {
+    /** An operator stack with every option on: output bucket and log group, allowedRegions. */
+    function operatorStack(documents: number, nameLength: number) {
+        const names = Array.from(
+            { length: documents },
+            (_, i) => `${"D".repeat(nameLength - 2)}${String(i).padStart(2, "0")}`,
+        );
+        return {
+            users: [{ name: "ops", level: "operator" }],
+            documents: names.map((name) => ({ ...RESTART_DOC, name })),
+            operatorAccess: { ...OPERATOR_ACCESS, documents: names },
+            outputBucket: "cmd-out-bucket",
+            outputKeyPrefix: "runs/",
+            logGroupName: "/ssm/runs",
+            allowedRegions: ["us-east-1"],
+        };
+    }
+    // Measured by hand: eleven documents add 33 characters per character of name (each ARN is
+    // written three times); 5,097 with 25-character names, 5,130 with 26.
+    const cases = [
+        { documents: 11, nameLength: 25, size: undefined },
+        { documents: 11, nameLength: 26, size: 5130 },
+    ];
+    for (const c of cases) {
+        it(`${c.documents} documents of ${c.nameLength}-character names: ${c.size ? `refused at ${c.size} characters` : "accepted"}`, async () => {
+            const stack = operatorStack(c.documents, c.nameLength);
+            const shown = JSON.stringify(stack.operatorAccess.documents).slice(0, 117);
+            assert.deepStrictEqual(
+                await problems(stack),
+                c.size
+                    ? [
+                          `ssm-access:operatorAccess.documents = ${shown}...: the operator group's inline policies would take ${c.size} characters (JSON without whitespace), over IAM's limit of 5120 per group, and AWS would refuse them at deploy: list fewer documents, give them shorter names, or split the operators across stacks`,
+                      ]
+                    : [],
+            );
+        });
+    }
+
+    it("refuses allowedRegions that would make the admin group's policies too large", async () => {
+        const regions = ["us-east-1", ...Array.from({ length: 400 }, () => "xx-east-1")];
+        const found = await problems({
+            users: [{ name: "alice", level: "admin" }],
+            allowedRegions: regions,
+        });
+        assert.strictEqual(found.length, 1);
+        assert.match(
+            found[0],
+            /^ssm-access:allowedRegions = .*: the admin group's inline policies would take \d+ characters .*: list fewer regions \(each region once\)$/,
+        );
+    });
+});
