@@ -9,7 +9,7 @@ import {
     GROUP_INLINE_POLICY_LIMIT,
     groupInlinePolicies,
     inlinePolicySize,
-} from "../policies/users";
+} from "../policies/groupPolicies";
 import { document } from "./documents";
 import { across, flag, list, map, noRepeats, oneOf, problem, text } from "./fields";
 import { IAM_NAME } from "./instance";

@@ -70,7 +70,10 @@ export interface Hardening {
  * keys; AWS says a policy using one for SendCommand "must include the aws:ViaAWSService condition
  * key" ("Setting up Run Command", https://docs.aws.amazon.com/systems-manager/latest/userguide/run-command-setting-up.html)
  * because Systems Manager makes requests on the caller's behalf: each Deny applies only when
- * aws:ViaAWSService is false, to the caller's own requests.
+ * aws:ViaAWSService is false, to the caller's own requests. Not covered, so: what another service
+ * does with the caller's identity (forward access sessions; CloudFormation makes one per resource
+ * of a stack, so an admin allowed CloudFormation elsewhere could create an association without
+ * MFA). The README says so.
  * `BoolIfExists` on aws:MultiFactorAuthPresent also denies long-term access keys, whose requests
  * carry no such key (IAM User Guide, "AWS global condition context keys"). Without MFA an admin
  * keeps the reads and loses what operators never have (OPERATOR_DENIED_ACTIONS) and Run Command
@@ -261,44 +264,4 @@ function outputReadStatements(partition: Partition, output: OutputScope): Policy
         );
     }
     return statements;
-}
-
-/** What the inline policies of the user groups are built from. */
-export interface GroupPolicySettings {
-    hardening: Hardening;
-    useManagedUserPolicies?: boolean;
-    /** The operators' scope; required for the operator level. */
-    operator?: OperatorScope;
-}
-
-/**
- * The inline policies RunCommandUsers puts on a level's group, in its order: the hardening Denies
- * when any is on, then the level's own policy (none for admins given AmazonSSMFullAccess).
- */
-export function groupInlinePolicies(
-    partition: Partition,
-    level: AccessLevel,
-    s: GroupPolicySettings,
-): PolicyDocument[] {
-    const hardening = hardeningPolicy(level, s.hardening);
-    const own =
-        level === "read-only"
-            ? readOnlyDenyPolicy()
-            : level === "admin"
-              ? s.useManagedUserPolicies
-                  ? undefined
-                  : adminUserPolicy()
-              : operatorPolicy(partition, s.operator!);
-    return [hardening, own].filter((d): d is PolicyDocument => d !== undefined);
-}
-
-/**
- * IAM's limit on a group's inline policies together, whitespace not counted (IAM quotas,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
- */
-export const GROUP_INLINE_POLICY_LIMIT = 5120;
-
-/** The size IAM counts for these policies: their JSON without whitespace. */
-export function inlinePolicySize(documents: readonly PolicyDocument[]): number {
-    return documents.reduce((sum, d) => sum + JSON.stringify(d).length, 0);
 }
