@@ -6,17 +6,7 @@ import * as iam from "@aws-sdk/client-iam";
 import { Sandbox } from "../../scripts/sandbox";
 import { sandboxStackFile } from "../../scripts/sandboxStackFiles";
 import { Account, stateOf } from "../support/account";
-import { CreateGate, creatingAws } from "../support/inFlight";
-
-async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}
+import { CreateGate, creatingAws, until } from "../support/inFlight";
 
 describe("driver: three stacks in parallel", () => {
     const sb = new Sandbox();

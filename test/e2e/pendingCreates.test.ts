@@ -17,17 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { Sandbox } from "../../scripts/sandbox";
-import { CreateGate, PendingOperation, creatingAws } from "../support/inFlight";
-
-async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}
+import { CreateGate, PendingOperation, creatingAws, until } from "../support/inFlight";
 
 /** A process and all its descendants, whatever their process groups. */
 function processTree(root: number): number[] {
@@ -81,7 +71,11 @@ describe("pending creates: an up killed hard while provider creates are in fligh
             },
         );
         const exited = new Promise((resolve) => up.on("exit", resolve));
-        await until(() => creatingAws(sb.state, "dev"), "an aws resource's create in flight");
+        await until(
+            () => creatingAws(sb.state, "dev"),
+            "an aws resource's create in flight",
+            120_000,
+        );
         killed = processTree(up.pid!);
         for (const pid of killed) {
             process.kill(pid, "SIGKILL");

@@ -13,7 +13,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { Sandbox } from "../../scripts/sandbox";
-import { CreateGate } from "../support/inFlight";
+import { CreateGate, until } from "../support/inFlight";
 import { Moto } from "../support/moto";
 
 // This process reads the bucket with the AWS SDK: keep its Node 20 notice out of the test output.
@@ -78,16 +78,6 @@ function customNames(cp: Checkpoint): string[] {
     return (cp.checkpoint.latest?.resources ?? [])
         .filter((r) => r.custom && !r.urn.includes("::pulumi:providers:"))
         .map((r) => r.urn.split("::").pop()!);
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 60000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-    }
 }
 
 describe("team: one stack's whole lifecycle on an S3 backend", () => {

@@ -1,9 +1,24 @@
 /**
  * Keeping an update in flight for as long as an end-to-end test needs (a second update colliding
- * with it, Ctrl-C, a hard kill), and seeing what it has in flight.
+ * with it, Ctrl-C, a hard kill), seeing what it has in flight, and waiting for it.
  */
 import * as fs from "fs";
 import * as path from "path";
+
+/** Waits until `check` holds, looking every 100 ms; fails naming `what` after `ms`. */
+export async function until(
+    check: () => boolean | Promise<boolean>,
+    what: string,
+    ms = 60_000,
+): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+        if (Date.now() > deadline) {
+            throw new Error(`timed out waiting for ${what}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
 
 /**
  * A gate in front of the stand-in provider's creates: while it is shut (its file exists), every
